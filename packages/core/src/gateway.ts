@@ -1,0 +1,317 @@
+import {
+  type ChatRequest,
+  GatewayError,
+  type ProviderV1,
+  type StreamPart,
+  invalidRequest,
+  notFound,
+  readUsage,
+  requestTooLarge,
+  toGatewayError,
+} from '@switchyard/spec';
+import type { FinishOutcome, GatewayContext, GatewayResult, GatewayState } from './context.js';
+import type { Dialect } from './dialect.js';
+import { openAIDialect } from './dialects/openai-dialect.js';
+import { composeDispatch, type DispatchInterceptor, providerDispatch } from './dispatch.js';
+import { toFetchResponse, toInbound } from './fetch-bridge.js';
+import type { Inbound, Outbound } from './http-types.js';
+import { createJsonLogger, type Logger } from './logger.js';
+import { composeMiddleware, type Middleware } from './middleware.js';
+import { createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
+import { requestIdFor } from './request-id.js';
+import { matchRoute, requestSchemas, type Route } from './routes.js';
+import { observeStreamUsage } from './stream-usage.js';
+import { parseWith } from './validation.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export interface GatewayOptions {
+  providers: readonly ProviderV1[];
+  /** Model aliases shown in `/v1/models`: `{ fast: { targets: [{ model: 'openai/gpt-4o-mini' }] } }`. */
+  models?: Readonly<Record<string, ModelAlias>>;
+  /** Onion layers, outermost first. */
+  middleware?: readonly Middleware[];
+  /** Dispatch wrappers (retry, fallback, breaker, timeout), outermost first. */
+  interceptors?: readonly DispatchInterceptor[];
+  /** Largest request body accepted, in bytes (413 above it). */
+  maxBodyBytes?: number;
+  logger?: Logger;
+}
+
+export interface Gateway {
+  /** Serves one request in the gateway's own HTTP shape (what adapters use). */
+  handle(inbound: Inbound): Promise<Outbound>;
+  /** Serves a WHATWG Request: for tests, edge-style hosts and programmatic use without a server. */
+  fetch(request: Request): Promise<Response>;
+  readonly registry: ModelRegistry;
+  readonly maxBodyBytes: number;
+  /** Releases providers' connection pools. */
+  close(): Promise<void>;
+}
+
+const jsonHeaders = { 'content-type': 'application/json' };
+const streamHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+};
+
+export function createGateway({
+  providers,
+  models = {},
+  middleware = [],
+  interceptors = [],
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+  logger = createJsonLogger(),
+}: GatewayOptions): Gateway {
+  const registry = createModelRegistry(providers, models);
+  const dispatch = composeDispatch(interceptors, providerDispatch);
+  const createdAt = Math.floor(Date.now() / 1000);
+
+  const pipeline = composeMiddleware(middleware, async (context) => {
+    if (context.result) return;
+    context.route ??= registry.resolve(context.request.model);
+    const target = context.route.targets[0];
+    if (!target) throw notFound(`No target serves "${context.route.requested}".`, { code: 'model_not_found' });
+    const result = await dispatch({ context, target, signal: context.signal });
+    context.result = result.type === 'stream' ? { ...result, parts: observeStreamUsage(result.parts, context) } : result;
+    if (result.type !== 'stream') context.usage = readUsage(result.body.value.usage);
+  });
+
+  async function handle(inbound: Inbound): Promise<Outbound> {
+    const startedAt = performance.now();
+    const requestId = requestIdFor(inbound.headers['x-request-id']);
+    const queryAt = inbound.path.indexOf('?');
+    const path = queryAt === -1 ? inbound.path : inbound.path.slice(0, queryAt);
+    const match = matchRoute(inbound.method, path);
+    const route = match.route;
+    const dialect = route?.dialect ?? openAIDialect;
+    const baseHeaders: Record<string, string> = { 'x-request-id': requestId };
+    try {
+      if (!route) {
+        if (match.allowed) {
+          baseHeaders.allow = match.allowed.join(', ');
+          throw new GatewayError({
+            message: `Method ${inbound.method} is not allowed on ${path}.`,
+            kind: 'invalid_request',
+            status: 405,
+            code: 'method_not_allowed',
+          });
+        }
+        throw notFound(`Unknown request URL: ${inbound.method} ${path.slice(0, 200)}.`, { code: 'unknown_url' });
+      }
+      if (route.kind === 'health') return json(200, baseHeaders, '{"status":"ok"}');
+      if (route.kind === 'models') return json(200, baseHeaders, listModels(registry, createdAt));
+
+      const context = createContext(inbound, route, requestId, startedAt, decodeBody(inbound, route));
+      return await run(context, route.dialect);
+    } catch (thrown) {
+      // Only failures before a context exists land here (routing, body, validation); run() handles the rest.
+      const error = toGatewayError(thrown);
+      logFailure(logger, requestId, error);
+      logger.info('request', { requestId, method: inbound.method, path, status: error.status, errorCode: error.code });
+      return errorOutbound(dialect, error, baseHeaders);
+    }
+  }
+
+  function decodeBody(inbound: Inbound, route: Route): unknown {
+    if (inbound.parsedBody !== undefined) return inbound.parsedBody;
+    const body = inbound.body;
+    const size = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (size > maxBodyBytes) throw requestTooLarge(maxBodyBytes);
+    if (size === 0) throw invalidRequest('The request needs a JSON body.', { code: 'missing_body' });
+    const text = typeof body === 'string' ? body : Buffer.from((body as Uint8Array).buffer, (body as Uint8Array).byteOffset, size).toString('utf8');
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw invalidRequest(`We could not parse the JSON body of your request (${route.kind}).`, { code: 'invalid_json' });
+    }
+  }
+
+  function createContext(inbound: Inbound, route: Route, requestId: string, startedAt: number, body: unknown): GatewayContext {
+    const controller = new AbortController();
+    if (inbound.signal) {
+      if (inbound.signal.aborted) controller.abort(inbound.signal.reason);
+      else inbound.signal.addEventListener('abort', () => controller.abort(inbound.signal?.reason), { once: true });
+    }
+    const finishListeners: Array<(outcome: FinishOutcome) => void> = [];
+    const base = {
+      requestId,
+      startedAt,
+      http: { method: inbound.method, path: inbound.path, headers: inbound.headers, ip: inbound.ip },
+      dialect: route.dialect.name,
+      responseHeaders: { 'x-request-id': requestId },
+      state: {} as GatewayState,
+      signal: controller.signal,
+      log: logger,
+      waitUntil(promise: Promise<unknown>) {
+        promise.catch((error: unknown) => logFailure(logger, requestId, toGatewayError(error), 'background task failed'));
+      },
+      onFinish(listener: (outcome: FinishOutcome) => void) {
+        finishListeners.push(listener);
+      },
+    };
+    const context: GatewayContext =
+      route.kind === 'chat'
+        ? { ...base, operation: 'chat', request: parseWith(requestSchemas.chat, body) }
+        : { ...base, operation: 'embeddings', request: parseWith(requestSchemas.embeddings, body) };
+    finishContexts.set(context, finishListeners);
+    return context;
+  }
+
+  const finishContexts = new WeakMap<GatewayContext, Array<(outcome: FinishOutcome) => void>>();
+
+  function finish(context: GatewayContext, outcome: FinishOutcome): void {
+    const result = context.result;
+    logger.info('request', {
+      requestId: context.requestId,
+      method: context.http.method,
+      path: context.http.path,
+      status: outcome.status,
+      provider: result?.providerId,
+      model: result?.model,
+      stream: result?.type === 'stream',
+      promptTokens: context.usage?.prompt_tokens,
+      completionTokens: context.usage?.completion_tokens,
+      durationMs: Math.round(outcome.durationMs * 100) / 100,
+      aborted: outcome.aborted || undefined,
+      errorCode: outcome.error?.code ?? undefined,
+    });
+    for (const listener of finishContexts.get(context) ?? []) {
+      try {
+        listener(outcome);
+      } catch (error) {
+        logFailure(logger, context.requestId, toGatewayError(error), 'finish listener failed');
+      }
+    }
+  }
+
+  async function run(context: GatewayContext, dialect: Dialect): Promise<Outbound> {
+    try {
+      await pipeline(context);
+      const result = context.result;
+      if (!result) throw new Error('The pipeline finished without a result.');
+      const headers = { ...context.responseHeaders, ...resultHeaders(result) };
+      if (result.type === 'stream') {
+        const parts = await primeStream(result.parts);
+        const includeUsage = context.operation === 'chat' && includesUsage(context.request);
+        const body = finishing(dialect.encodeStream(parts, { includeUsage }), context);
+        return { status: 200, headers: { ...streamHeaders, ...headers }, body };
+      }
+      const body = result.type === 'completion' ? dialect.encodeCompletion(result) : dialect.encodeEmbeddings(result);
+      finish(context, { status: 200, aborted: false, durationMs: performance.now() - context.startedAt });
+      return json(200, headers, body);
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      const aborted = context.signal.aborted;
+      logFailure(logger, context.requestId, error);
+      finish(context, { status: error.status, aborted, error: { code: error.code, status: error.status }, durationMs: performance.now() - context.startedAt });
+      return errorOutbound(dialect, error, context.responseHeaders);
+    }
+  }
+
+  /** Ends the request's bookkeeping when the encoded stream ends, fails or is abandoned by the client. */
+  async function* finishing(body: AsyncIterable<string>, context: GatewayContext): AsyncGenerator<string> {
+    let outcome: FinishOutcome | undefined;
+    try {
+      yield* body;
+      outcome = { status: 200, aborted: false, durationMs: performance.now() - context.startedAt };
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      if (!context.signal.aborted) logFailure(logger, context.requestId, error, 'stream failed');
+      outcome = { status: 200, aborted: context.signal.aborted, error: { code: error.code, status: error.status }, durationMs: performance.now() - context.startedAt };
+    } finally {
+      finish(context, outcome ?? { status: 200, aborted: true, durationMs: performance.now() - context.startedAt });
+    }
+  }
+
+  return {
+    handle,
+    async fetch(request) {
+      let inbound: Inbound;
+      try {
+        inbound = await toInbound(request, maxBodyBytes);
+      } catch (thrown) {
+        return toFetchResponse(errorOutbound(openAIDialect, toGatewayError(thrown), { 'x-request-id': requestIdFor(undefined) }));
+      }
+      return toFetchResponse(await handle(inbound));
+    },
+    registry,
+    maxBodyBytes,
+    async close() {
+      await Promise.all(providers.map((provider) => provider.close?.()));
+    },
+  };
+}
+
+function includesUsage(request: ChatRequest): boolean {
+  return request.stream_options?.include_usage === true;
+}
+
+function resultHeaders(result: GatewayResult): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (result.providerId) headers['x-switchyard-provider'] = result.providerId;
+  if (result.model) headers['x-switchyard-model'] = result.model;
+  if (result.source !== 'provider') headers['x-switchyard-source'] = result.source;
+  if (result.upstream?.requestId) headers['x-switchyard-upstream-request-id'] = result.upstream.requestId;
+  return headers;
+}
+
+/**
+ * Waits for the first part before any byte is sent, so a stream that fails at once still gets a proper
+ * HTTP status (and can be retried elsewhere) instead of a 200 followed by an error event.
+ */
+async function primeStream(parts: AsyncIterable<StreamPart>): Promise<AsyncIterable<StreamPart>> {
+  const iterator = parts[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    [Symbol.asyncIterator]() {
+      let pending: IteratorResult<StreamPart> | undefined = first;
+      return {
+        next() {
+          if (pending) {
+            const result = pending;
+            pending = undefined;
+            return Promise.resolve(result);
+          }
+          return iterator.next();
+        },
+        return(value?: unknown) {
+          pending = undefined;
+          return iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined });
+        },
+      };
+    },
+  };
+}
+
+function json(status: number, headers: Record<string, string>, body: string): Outbound {
+  return { status, headers: { ...jsonHeaders, ...headers }, body };
+}
+
+/** The one place an error becomes an HTTP response. */
+function errorOutbound(dialect: Dialect, error: GatewayError, headers: Record<string, string>): Outbound {
+  const encoded = dialect.encodeError(error);
+  return { status: encoded.status, headers: { ...jsonHeaders, ...headers, ...encoded.headers }, body: encoded.body };
+}
+
+function listModels(registry: ModelRegistry, created: number): string {
+  const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
+  for (const alias of registry.aliases.keys()) data.push({ id: alias, object: 'model', created, owned_by: 'switchyard' });
+  for (const [providerId, provider] of registry.providers) {
+    for (const model of provider.models ?? []) data.push({ id: `${providerId}/${model}`, object: 'model', created, owned_by: providerId });
+  }
+  return JSON.stringify({ object: 'list', data });
+}
+
+function logFailure(logger: Logger, requestId: string, error: GatewayError, message = 'request failed'): void {
+  if (error.status < 500) return;
+  const cause = error.cause as { code?: unknown; name?: unknown } | undefined;
+  logger.error(message, {
+    requestId,
+    status: error.status,
+    code: error.code,
+    error: error.message,
+    cause: typeof cause?.code === 'string' ? cause.code : typeof cause?.name === 'string' ? cause.name : undefined,
+  });
+}

@@ -1,0 +1,1 @@
+export { type ExpressMountOptions, switchyard } from './switchyard-express.js';

@@ -1,0 +1,200 @@
+import {
+  type ChatCall,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatRequest,
+  type EmbeddingCall,
+  type EmbeddingResponse,
+  GatewayError,
+  JsonPayload,
+  type ProviderV1,
+  type StreamPart,
+  type UpstreamMeta,
+  chunkPart,
+  isGatewayError,
+} from '@switchyard/spec';
+import { createHttpClient, type HttpClientOptions, type UpstreamResponse, transportError } from './http-client.js';
+import { readText } from './read-text.js';
+import { parseSse } from './sse-parse.js';
+import { invalidUpstreamResponse, upstreamError } from './upstream-error.js';
+
+/** How an OpenAI-compatible host departs from OpenAI's API, as data. */
+export interface OpenAICompatibleQuirks {
+  /** Request fields renamed before sending, e.g. `{ max_completion_tokens: 'max_tokens' }`. */
+  renameParams?: Readonly<Record<string, string>>;
+  /** Request fields the host rejects; removed before sending. */
+  dropParams?: readonly string[];
+  /** Whether the host honours `stream_options.include_usage` (default true). */
+  streamUsage?: boolean;
+}
+
+export interface OpenAICompatibleProviderOptions {
+  /** The provider id used in model names (`groq` in `groq/llama-3.3-70b-versatile`). */
+  id: string;
+  /** Base URL up to and including the version segment, e.g. `https://api.openai.com/v1`. */
+  baseURL: string;
+  apiKey?: string;
+  /** Extra headers sent upstream on every call (organisation, project, ...). */
+  headers?: Readonly<Record<string, string>>;
+  /** Models listed in `GET /v1/models`. */
+  models?: readonly string[];
+  quirks?: OpenAICompatibleQuirks;
+  http?: Omit<HttpClientOptions, 'baseURL' | 'providerId'>;
+}
+
+function upstreamMeta(response: UpstreamResponse): UpstreamMeta {
+  const requestId = response.headers['x-request-id'];
+  return { status: response.status, requestId: typeof requestId === 'string' ? requestId : undefined };
+}
+
+function isEventStream(response: UpstreamResponse): boolean {
+  const contentType = response.headers['content-type'];
+  return typeof contentType === 'string' && contentType.includes('text/event-stream');
+}
+
+/**
+ * A provider for any host that speaks OpenAI's Chat Completions and Embeddings API. Request bodies keep
+ * every field the client sent (only `model` and the quirks are rewritten); responses and stream chunks are
+ * handed on as the upstream's own text.
+ */
+export function createOpenAICompatibleProvider({
+  id,
+  baseURL,
+  apiKey,
+  headers = {},
+  models = [],
+  quirks = {},
+  http = {},
+}: OpenAICompatibleProviderOptions): ProviderV1 {
+  const client = createHttpClient({ ...http, baseURL, providerId: id });
+  const secrets = apiKey ? [apiKey] : [];
+  const baseHeaders: Record<string, string> = { 'content-type': 'application/json', ...headers };
+  if (apiKey) baseHeaders.authorization = `Bearer ${apiKey}`;
+  const renames = Object.entries(quirks.renameParams ?? {});
+  const drops = quirks.dropParams ?? [];
+  const streamUsage = quirks.streamUsage ?? true;
+
+  function chatBody(model: string, request: ChatRequest, stream: boolean): string {
+    const body: Record<string, unknown> = { ...request, model };
+    if (stream) {
+      body.stream = true;
+      if (streamUsage) body.stream_options = { ...request.stream_options, include_usage: true };
+    } else {
+      delete body.stream;
+      delete body.stream_options;
+    }
+    for (const [from, to] of renames) {
+      if (from in body) {
+        if (!(to in body)) body[to] = body[from];
+        delete body[from];
+      }
+    }
+    for (const name of drops) delete body[name];
+    return JSON.stringify(body);
+  }
+
+  async function post(path: string, body: string, signal: AbortSignal, requestId: string): Promise<UpstreamResponse> {
+    const response = await client.request({
+      method: 'POST',
+      path,
+      headers: { ...baseHeaders, 'x-request-id': requestId },
+      body,
+      signal,
+    });
+    if (response.status >= 200 && response.status < 300) return response;
+    const bodyText = await readText(response.body).catch(() => '');
+    throw upstreamError({ providerId: id, status: response.status, headers: response.headers, bodyText, secrets });
+  }
+
+  async function readJson<T>(response: UpstreamResponse, signal: AbortSignal): Promise<JsonPayload<T>> {
+    let text: string;
+    try {
+      text = await readText(response.body);
+    } catch (error) {
+      throw transportError(error, id, signal);
+    }
+    const payload = JsonPayload.fromText<T>(text);
+    try {
+      if (typeof payload.value !== 'object' || payload.value === null) throw new SyntaxError('not an object');
+    } catch {
+      throw invalidUpstreamResponse(id, 'the body is not a JSON object');
+    }
+    return payload;
+  }
+
+  async function* streamParts(response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<StreamPart> {
+    let done = false;
+    try {
+      for await (const event of parseSse(response.body)) {
+        if (event.data === '[DONE]') {
+          done = true;
+          break;
+        }
+        const chunk = JsonPayload.fromText<ChatCompletionChunk>(event.data);
+        if (event.event === 'error' || chunk.textIncludes('"error"')) {
+          const inBand = inBandError(chunk, event.event === 'error');
+          if (inBand) throw inBand;
+        }
+        yield chunkPart(chunk);
+      }
+    } catch (error) {
+      throw isGatewayError(error) ? error : transportError(error, id, signal);
+    }
+    if (!done) {
+      throw new GatewayError({
+        message: `The upstream provider "${id}" ended the stream before it was complete.`,
+        kind: 'upstream',
+        status: 502,
+        code: 'upstream_stream_truncated',
+        retryable: true,
+      });
+    }
+  }
+
+  function inBandError(chunk: JsonPayload<ChatCompletionChunk>, isErrorEvent: boolean): GatewayError | undefined {
+    let value: unknown;
+    try {
+      value = chunk.value;
+    } catch {
+      return invalidUpstreamResponse(id, 'a stream event is not valid JSON');
+    }
+    const error = (value as { error?: unknown }).error;
+    if (error === undefined && !isErrorEvent) return undefined;
+    return upstreamError({
+      providerId: id,
+      status: 502,
+      headers: {},
+      bodyText: JSON.stringify({ error: error ?? value }),
+      secrets,
+    });
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id,
+    models,
+
+    async chat({ model, request, signal, requestId }: ChatCall) {
+      const response = await post('/chat/completions', chatBody(model, request, false), signal, requestId);
+      return { body: await readJson<ChatCompletion>(response, signal), upstream: upstreamMeta(response) };
+    },
+
+    async streamChat({ model, request, signal, requestId }: ChatCall) {
+      const response = await post('/chat/completions', chatBody(model, request, true), signal, requestId);
+      if (!isEventStream(response)) {
+        const text = await readText(response.body).catch(() => '');
+        throw text.includes('"error"')
+          ? upstreamError({ providerId: id, status: 502, headers: {}, bodyText: text, secrets })
+          : invalidUpstreamResponse(id, 'a streaming request was not answered with an event stream');
+      }
+      return { parts: streamParts(response, signal), upstream: upstreamMeta(response) };
+    },
+
+    async embed({ model, request, signal, requestId }: EmbeddingCall) {
+      const response = await post('/embeddings', JSON.stringify({ ...request, model }), signal, requestId);
+      return { body: await readJson<EmbeddingResponse>(response, signal), upstream: upstreamMeta(response) };
+    },
+
+    close: () => client.close(),
+  };
+}

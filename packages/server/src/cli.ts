@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createJsonLogger } from '@switchyard/core';
+import { ConfigError } from './config-error.js';
+import type { SwitchyardConfig } from './config-schema.js';
+import { createProviders } from './create-providers.js';
+import { gatewayFromConfig } from './gateway-from-config.js';
+import { loadConfigFile, parseConfig } from './load-config.js';
+import { type RunningServer, startServer } from './start-server.js';
+
+const usage = `Usage: switchyard <command> [options]
+
+Commands:
+  serve                  Start the gateway (default command)
+  config check <file>    Validate a config file and list its providers and models
+
+Options for serve:
+  --config <file>        YAML or JSON config (default: $SWITCHYARD_CONFIG, else embedded defaults)
+  --port <port>          Port to listen on (default: $PORT, else 8787)
+  --host <host>          Address to listen on (default: 127.0.0.1)
+  -h, --help             Show this help
+  -v, --version          Show the version
+`;
+
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: CliIo = {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+function version(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+/**
+ * Runs the CLI. Returns the exit code for one-shot commands; for `serve` returns the running server
+ * (the process stays up until a signal).
+ */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number | RunningServer> {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(argv);
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(usage);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  const [command = 'serve', ...rest] = positionals;
+  try {
+    if (command === 'serve') return await serve(values, io);
+    if (command === 'config' && rest[0] === 'check' && rest[1]) return await checkConfig(rest[1], io);
+    io.stderr(`Unknown command: ${positionals.join(' ')}\n\n${usage}`);
+    return 2;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    io.stderr(`switchyard: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+function parseCliArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}
+
+async function serve(values: { config?: string; port?: string; host?: string }, io: CliIo): Promise<RunningServer> {
+  const file = values.config ?? io.env.SWITCHYARD_CONFIG;
+  const config: SwitchyardConfig = file ? await loadConfigFile(file, io.env) : parseConfig({}, io.env);
+  const portText = values.port ?? io.env.PORT;
+  const port = portText === undefined ? config.server.port : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${portText}"`);
+  const host = values.host ?? config.server.host;
+  const logger = createJsonLogger({ level: config.server.logLevel, write: io.stdout });
+  const gateway = gatewayFromConfig(config, { env: io.env, logger, source: file });
+  const running = await startServer({ gateway, host, port });
+  const providers = [...gateway.registry.providers.keys()].join(', ');
+  logger.info(`switchyard listening on ${running.url} (providers: ${providers})`, { url: running.url, providers });
+  return running;
+}
+
+async function checkConfig(file: string, io: CliIo): Promise<number> {
+  const config = await loadConfigFile(file, io.env);
+  const providers = createProviders(config, io.env, file);
+  await Promise.all(providers.map((provider) => provider.close?.()));
+  io.stdout(
+    `${file} is valid.\n  providers: ${providers.map((provider) => provider.id).join(', ')}\n  models: ${Object.keys(config.models).join(', ') || '(none)'}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export const providerConfigSchema = z.strictObject({
+  /** Which plugin serves this entry; inferred from the entry's name when it is `openai`, `mock` or a preset. */
+  type: z.enum(['openai', 'openai-compatible', 'mock']).optional(),
+  /** An OpenAI-compatible preset: deepseek, groq, mistral, together, openrouter, ollama, vllm. */
+  preset: z.string().optional(),
+  apiKey: z.string().min(1).optional(),
+  baseURL: z.url().optional(),
+  organization: z.string().optional(),
+  project: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Models listed in `/v1/models` for this provider. */
+  models: z.array(z.string().min(1)).optional(),
+});
+
+export const aliasTargetSchema = z.strictObject({
+  model: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8787),
+      maxBodyBytes: z.number().int().positive().optional(),
+      logLevel: z.enum(logLevels).default('info'),
+    })
+    .prefault({}),
+  /** When absent, the environment decides (mock plus every provider whose key variable is set). */
+  providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case letters, digits, - and _'), providerConfigSchema).optional(),
+  models: z.record(z.string().min(1), z.strictObject({ targets: z.array(aliasTargetSchema).min(1) })).default({}),
+});
+
+export type SwitchyardConfig = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;

@@ -1,0 +1,80 @@
+import type { ProviderV1 } from '@switchyard/spec';
+import { createMockProvider } from '@switchyard/provider-mock';
+import { createOpenAIProvider, openAIProviderFromEnv } from '@switchyard/provider-openai';
+import { createOpenAICompatible, type PresetName, presetNames, presetProvidersFromEnv } from '@switchyard/provider-openai-compatible';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+import type { ProviderConfig, SwitchyardConfig } from './config-schema.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function isPreset(name: string | undefined): name is PresetName {
+  return name !== undefined && (presetNames as readonly string[]).includes(name);
+}
+
+/** The embedded defaults: the offline mock, plus every provider whose standard key variable is set. */
+export function providersFromEnv(env: Env = process.env): ProviderV1[] {
+  const providers: ProviderV1[] = [createMockProvider()];
+  const openai = openAIProviderFromEnv(env);
+  if (openai) providers.push(openai);
+  providers.push(...presetProvidersFromEnv(env));
+  return providers;
+}
+
+function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1 {
+  const type = entry.type ?? (id === 'openai' || id === 'mock' ? id : 'openai-compatible');
+  const common = { id, ...(entry.models ? { models: entry.models } : {}) };
+  if (type === 'mock') return createMockProvider({ id });
+  if (type === 'openai') {
+    return createOpenAIProvider({
+      ...common,
+      apiKey: entry.apiKey ?? env.OPENAI_API_KEY,
+      baseURL: entry.baseURL ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+      organization: entry.organization,
+      project: entry.project,
+    });
+  }
+  const preset = entry.preset ?? (isPreset(id) ? id : undefined);
+  if (preset !== undefined && !isPreset(preset)) {
+    throw new Error(`unknown preset "${preset}" (known: ${presetNames.join(', ')})`);
+  }
+  if (preset === undefined && entry.baseURL === undefined) {
+    throw new Error('an openai-compatible provider needs "baseURL" or a "preset"');
+  }
+  return createOpenAICompatible({ ...common, preset, apiKey: entry.apiKey, baseURL: entry.baseURL, headers: entry.headers });
+}
+
+/**
+ * Builds the providers a config asks for. Without a `providers` section the environment decides. Every
+ * entry that cannot be built is reported with its path, and alias targets must name a provider that is on.
+ */
+export function createProviders(config: SwitchyardConfig, env: Env = process.env, source?: string): ProviderV1[] {
+  const issues: ConfigIssue[] = [];
+  const providers: ProviderV1[] = [];
+  if (config.providers === undefined) {
+    providers.push(...providersFromEnv(env));
+  } else {
+    for (const [id, entry] of Object.entries(config.providers)) {
+      try {
+        providers.push(createProvider(id, entry, env));
+      } catch (error) {
+        issues.push({ path: `providers.${id}`, message: (error as Error).message });
+      }
+    }
+  }
+  const known = new Set(providers.map((provider) => provider.id));
+  for (const [alias, { targets }] of Object.entries(config.models)) {
+    targets.forEach((target, index) => {
+      const path = `models.${alias}.targets[${index}].model`;
+      const slash = target.model.indexOf('/');
+      if (slash <= 0) issues.push({ path, message: `expected "provider/model", got "${target.model}"` });
+      else if (!known.has(target.model.slice(0, slash))) {
+        issues.push({ path, message: `unknown provider "${target.model.slice(0, slash)}" (on: ${[...known].join(', ')})` });
+      }
+    });
+  }
+  if (issues.length > 0) {
+    void Promise.all(providers.map((provider) => provider.close?.()));
+    throw new ConfigError(issues, source);
+  }
+  return providers;
+}

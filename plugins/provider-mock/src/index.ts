@@ -1,0 +1,1 @@
+export { createMockProvider, defaultEmbeddingDimensions, defaultFixedReply, type MockProviderOptions } from './mock-provider.js';
