@@ -103,7 +103,7 @@ export function createGateway({
       if (route.kind === 'health') return json(200, baseHeaders, '{"status":"ok"}');
       if (route.kind === 'models') return json(200, baseHeaders, listModels(registry, createdAt));
 
-      const context = createContext(inbound, route, requestId, startedAt, decodeBody(inbound, route));
+      const context = createContext(inbound, route, requestId, startedAt, decodeBody(inbound));
       return await run(context, route.dialect);
     } catch (thrown) {
       // Only failures before a context exists land here (routing, body, validation); run() handles the rest.
@@ -114,7 +114,7 @@ export function createGateway({
     }
   }
 
-  function decodeBody(inbound: Inbound, route: Route): unknown {
+  function decodeBody(inbound: Inbound): unknown {
     if (inbound.parsedBody !== undefined) return inbound.parsedBody;
     const body = inbound.body;
     const size = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
@@ -124,7 +124,7 @@ export function createGateway({
     try {
       return JSON.parse(text);
     } catch {
-      throw invalidRequest(`We could not parse the JSON body of your request (${route.kind}).`, { code: 'invalid_json' });
+      throw invalidRequest('We could not parse the JSON body of your request.', { code: 'invalid_json' });
     }
   }
 

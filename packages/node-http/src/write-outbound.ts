@@ -8,11 +8,13 @@ import { isStreamBody, type Outbound } from '@switchyard/core';
  */
 export async function writeOutbound(response: ServerResponse, outbound: Outbound): Promise<void> {
   const { body } = outbound;
-  response.writeHead(outbound.status, outbound.headers);
   if (!isStreamBody(body)) {
+    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    response.writeHead(outbound.status, { ...outbound.headers, 'content-length': String(length) });
     response.end(body ?? undefined);
     return;
   }
+  response.writeHead(outbound.status, outbound.headers);
   const flush = (response as ServerResponse & { flush?: () => void }).flush; // set by `compression`
   let corked = false;
   const uncork = () => {
