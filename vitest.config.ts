@@ -7,7 +7,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 /** Tests import workspace packages from source, so a change is tested without rebuilding. */
 const alias = Object.fromEntries(
   ['packages', 'plugins'].flatMap((folder) =>
-    readdirSync(new URL(`./${folder}/`, import.meta.url)).map((name) => [`@switchyard/${name}`, `${root}${folder}/${name}/src/index.ts`]),
+    readdirSync(new URL(`./${folder}/`, import.meta.url)).map((name) => [
+      `@switchyard/${name}`,
+      `${root}${folder}/${name}/src/index.ts`,
+    ]),
   ),
 );
 

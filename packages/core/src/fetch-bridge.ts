@@ -1,5 +1,5 @@
 import { requestTooLarge } from '@switchyard/spec';
-import { isStreamBody, type Inbound, type Outbound } from './http-types.js';
+import { type Inbound, isStreamBody, type Outbound } from './http-types.js';
 
 /** Reads a WHATWG Request into an Inbound, refusing bodies over the limit while reading. */
 export async function toInbound(request: Request, maxBodyBytes: number): Promise<Inbound> {

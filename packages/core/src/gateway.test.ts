@@ -1,4 +1,5 @@
 import { createMockProvider } from '@switchyard/provider-mock';
+import { invalidRequest } from '@switchyard/spec';
 import { createOpenAICompatibleProvider } from '@switchyard/provider-utils';
 import { type FakeOpenAI, openaiChunks, startFakeOpenAI } from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +36,11 @@ function gatewayWith(options: Partial<GatewayOptions> = {}): Gateway {
   return gateway;
 }
 
-function post(gateway: Gateway, body: unknown, { path = '/v1/chat/completions', headers = {} }: { path?: string; headers?: Record<string, string> } = {}) {
+function post(
+  gateway: Gateway,
+  body: unknown,
+  { path = '/v1/chat/completions', headers = {} }: { path?: string; headers?: Record<string, string> } = {},
+) {
   return gateway.fetch(
     new Request(`http://gateway.test${path}`, {
       method: 'POST',
@@ -64,7 +69,11 @@ describe('createGateway: OpenAI chat completions', () => {
     expect(response.headers.get('x-switchyard-model')).toBe('echo');
     expect(response.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
     const body = await response.json();
-    expect(body).toMatchObject({ object: 'chat.completion', model: 'echo', choices: [{ message: { role: 'assistant', content: 'echo: hello there' }, finish_reason: 'stop' }] });
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      model: 'echo',
+      choices: [{ message: { role: 'assistant', content: 'echo: hello there' }, finish_reason: 'stop' }],
+    });
     expect(body.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 });
   });
 
@@ -89,9 +98,17 @@ describe('createGateway: OpenAI chat completions', () => {
 
   it('forwards the body unchanged except the model, and passes the upstream text through byte for byte', async () => {
     const gateway = gatewayWith();
-    const raw = '{"id":"chatcmpl-x","object":"chat.completion","created":1,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":7,"completion_tokens":1,"total_tokens":8},"x_future_field":{"a":1}}';
+    const raw =
+      '{"id":"chatcmpl-x","object":"chat.completion","created":1,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":7,"completion_tokens":1,"total_tokens":8},"x_future_field":{"a":1}}';
     upstream.script({ kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: raw });
-    const request = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], seed: 7, metadata: { team: 'a' }, service_tier: 'flex', brand_new_field: [1, 2] };
+    const request = {
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      seed: 7,
+      metadata: { team: 'a' },
+      service_tier: 'flex',
+      brand_new_field: [1, 2],
+    };
     const response = await post(gateway, request);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(raw);
@@ -101,7 +118,9 @@ describe('createGateway: OpenAI chat completions', () => {
 
   it('asks the upstream for usage on streams and strips it again when the client did not ask', async () => {
     const gateway = gatewayWith();
-    const frames = await sseData(await post(gateway, { model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'one two' }] }));
+    const frames = await sseData(
+      await post(gateway, { model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'one two' }] }),
+    );
     expect(upstream.lastRequest()?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(frames.at(-1)).toBe('[DONE]');
     expect(frames.slice(0, -1).every((data) => JSON.parse(data).choices.length > 0)).toBe(true);
@@ -134,7 +153,10 @@ describe('createGateway: bad input', () => {
   }
 
   it('refuses a body over the limit with 413', async () => {
-    const response = await post(gatewayWith({ maxBodyBytes: 1024 }), { ...hello, messages: [{ role: 'user', content: 'x'.repeat(2000) }] });
+    const response = await post(gatewayWith({ maxBodyBytes: 1024 }), {
+      ...hello,
+      messages: [{ role: 'user', content: 'x'.repeat(2000) }],
+    });
     expect(response.status).toBe(413);
     expect((await response.json()).error.code).toBe('request_too_large');
   });
@@ -154,7 +176,14 @@ describe('createGateway: upstream failures', () => {
   const openaiHello = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
 
   it('keeps an upstream 429 with its message and retry-after, and scrubs the key from the message', async () => {
-    upstream.script({ kind: 'error', status: 429, message: `Rate limit reached for key ${upstreamKey}`, type: 'requests', code: 'rate_limit_exceeded', headers: { 'retry-after': '3' } });
+    upstream.script({
+      kind: 'error',
+      status: 429,
+      message: `Rate limit reached for key ${upstreamKey}`,
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+      headers: { 'retry-after': '3' },
+    });
     const response = await post(gatewayWith(), openaiHello);
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('3');
@@ -165,7 +194,12 @@ describe('createGateway: upstream failures', () => {
   });
 
   it('turns an HTML error page into a 502 without echoing it', async () => {
-    upstream.script({ kind: 'raw', status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad gateway at upstream.internal</html>' });
+    upstream.script({
+      kind: 'raw',
+      status: 502,
+      headers: { 'content-type': 'text/html' },
+      body: '<html>Bad gateway at upstream.internal</html>',
+    });
     const response = await post(gatewayWith(), openaiHello);
     expect(response.status).toBe(502);
     const body = await response.json();
@@ -236,8 +270,14 @@ describe('createGateway: composition', () => {
     await (await post(gateway, hello)).text();
     await (await post(gateway, { ...hello, stream: true })).text();
     expect(trace).toEqual([
-      'outer:before', 'inner:before', 'inner:after:completion', 'outer:after:completion',
-      'outer:before', 'inner:before', 'inner:after:stream', 'outer:after:stream',
+      'outer:before',
+      'inner:before',
+      'inner:after:completion',
+      'outer:after:completion',
+      'outer:before',
+      'inner:before',
+      'inner:after:stream',
+      'outer:after:stream',
     ]);
   });
 
@@ -250,7 +290,11 @@ describe('createGateway: composition', () => {
         await next();
       },
     };
-    const response = await post(gatewayWith({ middleware: [clampTemperature] }), { model: 'openai/gpt-4o-mini', temperature: 1.5, messages: [{ role: 'user', content: 'x' }] });
+    const response = await post(gatewayWith({ middleware: [clampTemperature] }), {
+      model: 'openai/gpt-4o-mini',
+      temperature: 1.5,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(response.headers.get('x-team')).toBe('blue');
     expect(upstream.lastRequest()?.body).toMatchObject({ temperature: 0.2 });
   });
@@ -258,8 +302,7 @@ describe('createGateway: composition', () => {
   it('lets middleware answer without calling the provider', async () => {
     const blocker: Middleware = {
       name: 'blocker',
-      async handle(context) {
-        const { invalidRequest } = await import('@switchyard/spec');
+      async handle() {
         throw invalidRequest('Blocked by policy.', { code: 'policy_block' });
       },
     };
@@ -286,7 +329,10 @@ describe('createGateway: composition', () => {
       }
     };
     upstream.script({ kind: 'error', status: 500, message: 'boom' });
-    const response = await post(gatewayWith({ interceptors: [retryOnce] }), { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
+    const response = await post(gatewayWith({ interceptors: [retryOnce] }), {
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(response.status).toBe(200);
     expect(attempts).toEqual(['gpt-4o-mini', 'retry']);
     expect(upstream.requests).toHaveLength(2);
@@ -299,10 +345,14 @@ describe('createGateway: composition', () => {
     expect(upstream.lastRequest()?.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0 });
     const models = await (await gateway.fetch(new Request('http://gateway.test/v1/models'))).json();
     expect(models.object).toBe('list');
-    expect(models.data.map((entry: { id: string }) => entry.id)).toEqual(expect.arrayContaining(['fast', 'openai/gpt-4o-mini', 'mock/echo']));
+    expect(models.data.map((entry: { id: string }) => entry.id)).toEqual(
+      expect.arrayContaining(['fast', 'openai/gpt-4o-mini', 'mock/echo']),
+    );
   });
 
   it('refuses an alias whose target names an unknown provider', () => {
-    expect(() => gatewayWith({ models: { fast: { targets: [{ model: 'opnai/gpt-4o' }] } } })).toThrow('models.fast.targets[0].model: unknown provider "opnai"');
+    expect(() => gatewayWith({ models: { fast: { targets: [{ model: 'opnai/gpt-4o' }] } } })).toThrow(
+      'models.fast.targets[0].model: unknown provider "opnai"',
+    );
   });
 });

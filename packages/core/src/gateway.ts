@@ -1,12 +1,12 @@
 import {
   type ChatRequest,
   GatewayError,
-  type ProviderV1,
-  type StreamPart,
   invalidRequest,
   notFound,
+  type ProviderV1,
   readUsage,
   requestTooLarge,
+  type StreamPart,
   toGatewayError,
 } from '@switchyard/spec';
 import type { FinishOutcome, GatewayContext, GatewayResult, GatewayState } from './context.js';
@@ -19,7 +19,7 @@ import { createJsonLogger, type Logger } from './logger.js';
 import { composeMiddleware, type Middleware } from './middleware.js';
 import { createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
 import { requestIdFor } from './request-id.js';
-import { matchRoute, requestSchemas, type Route } from './routes.js';
+import { matchRoute, type Route, requestSchemas } from './routes.js';
 import { observeStreamUsage } from './stream-usage.js';
 import { parseWith } from './validation.js';
 
@@ -120,7 +120,10 @@ export function createGateway({
     const size = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     if (size > maxBodyBytes) throw requestTooLarge(maxBodyBytes);
     if (size === 0) throw invalidRequest('The request needs a JSON body.', { code: 'missing_body' });
-    const text = typeof body === 'string' ? body : Buffer.from((body as Uint8Array).buffer, (body as Uint8Array).byteOffset, size).toString('utf8');
+    const text =
+      typeof body === 'string'
+        ? body
+        : Buffer.from((body as Uint8Array).buffer, (body as Uint8Array).byteOffset, size).toString('utf8');
     try {
       return JSON.parse(text);
     } catch {
@@ -205,7 +208,12 @@ export function createGateway({
       const error = toGatewayError(thrown);
       const aborted = context.signal.aborted;
       logFailure(logger, context.requestId, error);
-      finish(context, { status: error.status, aborted, error: { code: error.code, status: error.status }, durationMs: performance.now() - context.startedAt });
+      finish(context, {
+        status: error.status,
+        aborted,
+        error: { code: error.code, status: error.status },
+        durationMs: performance.now() - context.startedAt,
+      });
       return errorOutbound(dialect, error, context.responseHeaders);
     }
   }
@@ -219,7 +227,12 @@ export function createGateway({
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (!context.signal.aborted) logFailure(logger, context.requestId, error, 'stream failed');
-      outcome = { status: 200, aborted: context.signal.aborted, error: { code: error.code, status: error.status }, durationMs: performance.now() - context.startedAt };
+      outcome = {
+        status: 200,
+        aborted: context.signal.aborted,
+        error: { code: error.code, status: error.status },
+        durationMs: performance.now() - context.startedAt,
+      };
     } finally {
       finish(context, outcome ?? { status: 200, aborted: true, durationMs: performance.now() - context.startedAt });
     }
@@ -299,7 +312,8 @@ function listModels(registry: ModelRegistry, created: number): string {
   const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
   for (const alias of registry.aliases.keys()) data.push({ id: alias, object: 'model', created, owned_by: 'switchyard' });
   for (const [providerId, provider] of registry.providers) {
-    for (const model of provider.models ?? []) data.push({ id: `${providerId}/${model}`, object: 'model', created, owned_by: providerId });
+    for (const model of provider.models ?? [])
+      data.push({ id: `${providerId}/${model}`, object: 'model', created, owned_by: providerId });
   }
   return JSON.stringify({ object: 'list', data });
 }

@@ -19,7 +19,10 @@ export interface JsonLoggerOptions {
 }
 
 /** Writes one JSON object per line: `{"level":"info","time":"…","msg":"…",...fields}`. */
-export function createJsonLogger({ level = 'info', write = (line) => process.stdout.write(line) }: JsonLoggerOptions = {}): Logger {
+export function createJsonLogger({
+  level = 'info',
+  write = (line) => process.stdout.write(line),
+}: JsonLoggerOptions = {}): Logger {
   const threshold = levelRank[level];
   const emit = (entryLevel: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
     if (levelRank[entryLevel] < threshold) return;

@@ -23,7 +23,8 @@ export function composeMiddleware(
   return function run(context) {
     let lastIndex = -1;
     const step = (index: number): Promise<void> => {
-      if (index <= lastIndex) return Promise.reject(new Error(`Middleware "${middleware[index - 1]?.name}" called next() twice.`));
+      if (index <= lastIndex)
+        return Promise.reject(new Error(`Middleware "${middleware[index - 1]?.name}" called next() twice.`));
       lastIndex = index;
       const layer = middleware[index];
       if (layer === undefined) return terminal(context);

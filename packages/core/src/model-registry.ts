@@ -37,7 +37,9 @@ export function createModelRegistry(
   const providerMap = new Map<string, ProviderV1>();
   for (const provider of providers) {
     if (provider.specificationVersion !== 'v1') {
-      throw new Error(`Provider "${provider.id}" implements specification "${String(provider.specificationVersion)}"; this core supports "v1".`);
+      throw new Error(
+        `Provider "${provider.id}" implements specification "${String(provider.specificationVersion)}"; this core supports "v1".`,
+      );
     }
     if (providerMap.has(provider.id)) throw new Error(`Two providers have the id "${provider.id}".`);
     providerMap.set(provider.id, provider);

@@ -1,4 +1,4 @@
-import { invalidRequest, type GatewayError } from '@switchyard/spec';
+import { type GatewayError, invalidRequest } from '@switchyard/spec';
 import type { z } from 'zod';
 
 /** `['messages', 0, 'role']` → `messages[0].role`, the way OpenAI names a bad parameter. */
@@ -24,8 +24,8 @@ function issueToError(issues: readonly z.core.$ZodIssue[]): GatewayError {
   const param = formatIssuePath(issue.path);
   if (param === '') return invalidRequest(`The request body is invalid: ${issue.message}.`, { code: 'invalid_request_body' });
   const missing = issue.code === 'invalid_type' && issue.message.includes('received undefined');
-  return invalidRequest(
-    missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param}': ${issue.message}.`,
-    { param, code: missing ? 'missing_required_parameter' : 'invalid_value' },
-  );
+  return invalidRequest(missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param}': ${issue.message}.`, {
+    param,
+    code: missing ? 'missing_required_parameter' : 'invalid_value',
+  });
 }

@@ -56,7 +56,9 @@ export async function handleNodeRequest(
     // gateway.handle answers every failure itself; reaching here means the socket broke while writing.
     if (!response.headersSent) {
       response.writeHead(500, { 'content-type': 'application/json' });
-      response.end('{"error":{"message":"The gateway failed to process the request.","type":"api_error","param":null,"code":"internal_error"}}');
+      response.end(
+        '{"error":{"message":"The gateway failed to process the request.","type":"api_error","param":null,"code":"internal_error"}}',
+      );
     } else {
       response.destroy();
     }

@@ -1,5 +1,5 @@
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { GatewayError } from '@switchyard/spec';
+import { type Dispatcher, Pool, errors as undiciErrors } from 'undici';
 
 export interface HttpClientOptions {
   /** Base URL including any path prefix, e.g. `https://api.openai.com/v1`. */

@@ -3,17 +3,17 @@ import {
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatRequest,
+  chunkPart,
   type EmbeddingCall,
   type EmbeddingResponse,
   GatewayError,
+  isGatewayError,
   JsonPayload,
   type ProviderV1,
   type StreamPart,
   type UpstreamMeta,
-  chunkPart,
-  isGatewayError,
 } from '@switchyard/spec';
-import { createHttpClient, type HttpClientOptions, type UpstreamResponse, transportError } from './http-client.js';
+import { createHttpClient, type HttpClientOptions, transportError, type UpstreamResponse } from './http-client.js';
 import { readText } from './read-text.js';
 import { parseSse } from './sse-parse.js';
 import { invalidUpstreamResponse, upstreamError } from './upstream-error.js';

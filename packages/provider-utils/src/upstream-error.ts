@@ -1,4 +1,4 @@
-import { GatewayError, type ErrorKind } from '@switchyard/spec';
+import { type ErrorKind, GatewayError } from '@switchyard/spec';
 import { redactSecrets } from './redact-secrets.js';
 
 export interface UpstreamErrorOptions {
