@@ -1,5 +1,6 @@
 import { invalidRequest } from '@switchyard/spec';
 import type { GatewayContext, GatewayResult, RouteTarget } from './context.js';
+import { primeStream } from './prime-stream.js';
 
 export interface DispatchRequest {
   readonly context: GatewayContext;
@@ -20,7 +21,7 @@ export function composeDispatch(interceptors: readonly DispatchInterceptor[], ba
   return interceptors.reduceRight<Dispatch>((inner, interceptor) => interceptor(inner), base);
 }
 
-/** The innermost dispatch: calls the target's provider. */
+/** The innermost dispatch: calls the target's provider. A stream is returned once its first part arrived. */
 export const providerDispatch: Dispatch = async ({ context, target, signal }) => {
   const { provider, model } = target;
   const call = { model, signal, requestId: context.requestId };
@@ -38,7 +39,7 @@ export const providerDispatch: Dispatch = async ({ context, target, signal }) =>
   const request = withParams(context.request, target);
   if (request.stream === true) {
     const result = await provider.streamChat({ ...call, request });
-    return { ...meta, type: 'stream', parts: result.parts, upstream: result.upstream };
+    return { ...meta, type: 'stream', parts: await primeStream(result.parts), upstream: result.upstream };
   }
   const result = await provider.chat({ ...call, request });
   return { ...meta, type: 'completion', body: result.body, upstream: result.upstream };

@@ -222,11 +222,18 @@ describe('createGateway: upstream failures', () => {
     expect(frames.length).toBe(4);
   });
 
-  it('treats an upstream stream that ends cleanly without [DONE] as truncated', async () => {
-    upstream.script({ kind: 'sse', events: openaiChunks({ content: ['a', 'b'] }), done: false });
+  it('treats an upstream stream that ends before any finish reason, without [DONE], as truncated', async () => {
+    upstream.script({ kind: 'sse', events: openaiChunks({ content: ['a', 'b'] }).slice(0, -1), done: false });
     const frames = await sseData(await post(gatewayWith(), { ...openaiHello, stream: true }));
     expect(frames).not.toContain('[DONE]');
     expect(JSON.parse(frames.at(-1) as string).error).toMatchObject({ code: 'upstream_stream_truncated', type: 'api_error' });
+  });
+
+  it('completes a stream that ends after its finish reason but without [DONE]', async () => {
+    upstream.script({ kind: 'sse', events: openaiChunks({ content: ['a', 'b'] }), done: false });
+    const frames = await sseData(await post(gatewayWith(), { ...openaiHello, stream: true }));
+    expect(frames.at(-1)).toBe('[DONE]');
+    expect(frames.slice(0, -1).map((data) => JSON.parse(data).choices[0].delta.content ?? '').join('')).toBe('ab');
   });
 
   it('gives a proper HTTP status when a stream fails before its first chunk', async () => {

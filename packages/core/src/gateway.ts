@@ -6,7 +6,6 @@ import {
   type ProviderV1,
   readUsage,
   requestTooLarge,
-  type StreamPart,
   toGatewayError,
 } from '@switchyard/spec';
 import type { FinishOutcome, GatewayContext, GatewayResult, GatewayState } from './context.js';
@@ -196,9 +195,8 @@ export function createGateway({
       if (!result) throw new Error('The pipeline finished without a result.');
       const headers = { ...context.responseHeaders, ...resultHeaders(result) };
       if (result.type === 'stream') {
-        const parts = await primeStream(result.parts);
         const includeUsage = context.operation === 'chat' && includesUsage(context.request);
-        const body = finishing(dialect.encodeStream(parts, { includeUsage }), context);
+        const body = finishing(dialect.encodeStream(result.parts, { includeUsage }), context);
         return { status: 200, headers: { ...streamHeaders, ...headers }, body };
       }
       const body = result.type === 'completion' ? dialect.encodeCompletion(result) : dialect.encodeEmbeddings(result);
@@ -268,34 +266,6 @@ function resultHeaders(result: GatewayResult): Record<string, string> {
   if (result.source !== 'provider') headers['x-switchyard-source'] = result.source;
   if (result.upstream?.requestId) headers['x-switchyard-upstream-request-id'] = result.upstream.requestId;
   return headers;
-}
-
-/**
- * Waits for the first part before any byte is sent, so a stream that fails at once still gets a proper
- * HTTP status (and can be retried elsewhere) instead of a 200 followed by an error event.
- */
-async function primeStream(parts: AsyncIterable<StreamPart>): Promise<AsyncIterable<StreamPart>> {
-  const iterator = parts[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  return {
-    [Symbol.asyncIterator]() {
-      let pending: IteratorResult<StreamPart> | undefined = first;
-      return {
-        next() {
-          if (pending) {
-            const result = pending;
-            pending = undefined;
-            return Promise.resolve(result);
-          }
-          return iterator.next();
-        },
-        return(value?: unknown) {
-          pending = undefined;
-          return iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined });
-        },
-      };
-    },
-  };
 }
 
 function json(status: number, headers: Record<string, string>, body: string): Outbound {

@@ -14,6 +14,7 @@ export type {
 } from './context.js';
 export type { Dialect, EncodedError, StreamEncodeOptions } from './dialect.js';
 export { openAIDialect } from './dialects/openai-dialect.js';
+export { primeStream } from './prime-stream.js';
 export { composeDispatch, type Dispatch, type DispatchInterceptor, type DispatchRequest, providerDispatch } from './dispatch.js';
 export { toFetchResponse, toInbound } from './fetch-bridge.js';
 export { createGateway, DEFAULT_MAX_BODY_BYTES, type Gateway, type GatewayOptions } from './gateway.js';

@@ -124,6 +124,7 @@ export function createOpenAICompatibleProvider({
 
   async function* streamParts(response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<StreamPart> {
     let done = false;
+    let finished = false;
     try {
       for await (const event of parseSse(response.body)) {
         if (event.data === '[DONE]') {
@@ -135,12 +136,15 @@ export function createOpenAICompatibleProvider({
           const inBand = inBandError(chunk, event.event === 'error');
           if (inBand) throw inBand;
         }
+        if (!finished && chunk.textIncludes('"finish_reason":"')) finished = true;
         yield chunkPart(chunk);
       }
     } catch (error) {
       throw isGatewayError(error) ? error : transportError(error, id, signal);
     }
-    if (!done) {
+    // Some hosts close the stream after the final chunk without `[DONE]`: complete once a finish reason
+    // was seen. Ending before any finish reason is a truncation and must not look like success.
+    if (!done && !finished) {
       throw new GatewayError({
         message: `The upstream provider "${id}" ended the stream before it was complete.`,
         kind: 'upstream',

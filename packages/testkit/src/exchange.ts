@@ -94,6 +94,7 @@ function writeChunk(exchange: Exchange, text: string): Promise<boolean> {
 export interface EventStreamOptions {
   events: Array<unknown>;
   firstByteDelayMs?: number;
+  firstEventDelayMs?: number;
   delayMs?: number;
   done?: boolean;
   cutAfter?: number;
@@ -108,12 +109,13 @@ function serializeEvent(event: unknown): string {
 /** Streams `text/event-stream`, one write per event, with the scripted delays and faults. */
 export async function streamEvents(
   exchange: Exchange,
-  { events, firstByteDelayMs = 0, delayMs = 0, done = true, cutAfter, stallAfter, headers }: EventStreamOptions,
+  { events, firstByteDelayMs = 0, firstEventDelayMs = 0, delayMs = 0, done = true, cutAfter, stallAfter, headers }: EventStreamOptions,
 ): Promise<void> {
   const { response, signal } = exchange;
   if (!(await abortableDelay(firstByteDelayMs, signal)) || !canAnswer(exchange)) return;
   applyHeaders(exchange, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
   response.flushHeaders();
+  if (!(await abortableDelay(firstEventDelayMs, signal))) return;
 
   const cutAt = cutAfter ?? Number.POSITIVE_INFINITY;
   const stallAt = stallAfter ?? Number.POSITIVE_INFINITY;

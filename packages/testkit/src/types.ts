@@ -102,6 +102,8 @@ export interface ScriptedSseResponse {
   events: Array<unknown>;
   /** Nothing at all (not even headers) is sent before this delay. */
   firstByteDelayMs?: number;
+  /** Headers go out at once; the first event only after this delay (a slow first token). */
+  firstEventDelayMs?: number;
   /** Delay between two events. */
   delayMs?: number;
   /** Write `data: [DONE]` after the last event; default true. */
