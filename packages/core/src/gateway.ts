@@ -66,6 +66,7 @@ export function createGateway({
   const registry = createModelRegistry(providers, models);
   const dispatch = composeDispatch(interceptors, providerDispatch);
   const createdAt = Math.floor(Date.now() / 1000);
+  const middlewareModels = middleware.flatMap((layer) => layer.models ?? []);
 
   const pipeline = composeMiddleware(middleware, async (context) => {
     if (context.result) return;
@@ -100,7 +101,7 @@ export function createGateway({
         throw notFound(`Unknown request URL: ${inbound.method} ${path.slice(0, 200)}.`, { code: 'unknown_url' });
       }
       if (route.kind === 'health') return json(200, baseHeaders, '{"status":"ok"}');
-      if (route.kind === 'models') return json(200, baseHeaders, listModels(registry, createdAt));
+      if (route.kind === 'models') return json(200, baseHeaders, listModels(registry, middlewareModels, createdAt));
 
       const context = createContext(inbound, route, requestId, startedAt, decodeBody(inbound));
       return await run(context, route.dialect);
@@ -278,9 +279,9 @@ function errorOutbound(dialect: Dialect, error: GatewayError, headers: Record<st
   return { status: encoded.status, headers: { ...jsonHeaders, ...headers, ...encoded.headers }, body: encoded.body };
 }
 
-function listModels(registry: ModelRegistry, created: number): string {
+function listModels(registry: ModelRegistry, aliases: readonly string[], created: number): string {
   const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
-  for (const alias of registry.aliases.keys()) data.push({ id: alias, object: 'model', created, owned_by: 'switchyard' });
+  for (const alias of new Set([...aliases, ...registry.aliases.keys()])) data.push({ id: alias, object: 'model', created, owned_by: 'switchyard' });
   for (const [providerId, provider] of registry.providers) {
     for (const model of provider.models ?? [])
       data.push({ id: `${providerId}/${model}`, object: 'model', created, owned_by: providerId });

@@ -11,6 +11,8 @@ export interface Middleware {
   readonly name: string;
   /** Names of middleware that must run before this one. Checked when the gateway is created. */
   readonly dependsOn?: readonly string[];
+  /** Model names this middleware serves itself (e.g. a router's aliases), listed in `GET /v1/models`. */
+  readonly models?: readonly string[];
   handle(context: GatewayContext, next: Next): Promise<void>;
 }
 
