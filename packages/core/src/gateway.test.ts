@@ -363,3 +363,14 @@ describe('createGateway: composition', () => {
     );
   });
 });
+
+describe('createGateway: malformed upstream stream events', () => {
+  it('ends the stream with an in-band error instead of forwarding a fragment', async () => {
+    const upstreamStream = openaiChunks({ content: ['a', 'b', 'c'] });
+    upstream.script({ kind: 'sse', events: [upstreamStream[0], upstreamStream[1], '{"id":"chatcmpl-x","choices":[{"delta":{"content":"tru', upstreamStream[2]] });
+    const frames = await sseData(await post(gatewayWith(), { model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] }));
+    expect(frames).not.toContain('[DONE]');
+    for (const frame of frames) expect(() => JSON.parse(frame)).not.toThrow();
+    expect(JSON.parse(frames.at(-1) as string).error.code).toBe('invalid_upstream_response');
+  });
+});

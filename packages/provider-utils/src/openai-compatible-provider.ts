@@ -53,6 +53,19 @@ function isEventStream(response: UpstreamResponse): boolean {
 }
 
 /**
+ * A cheap structural check run on every stream event: a JSON object starts with `{` and ends with `}`.
+ * It catches truncated fragments without parsing every chunk (chunks are parsed only when read); a
+ * fragment is never forwarded as if it were a chunk.
+ */
+function looksLikeJsonObject(text: string): boolean {
+  let start = 0;
+  let end = text.length - 1;
+  while (start <= end && text.charCodeAt(start) <= 32) start++;
+  while (end >= start && text.charCodeAt(end) <= 32) end--;
+  return text.charCodeAt(start) === 123 && text.charCodeAt(end) === 125;
+}
+
+/**
  * A provider for any host that speaks OpenAI's Chat Completions and Embeddings API. Request bodies keep
  * every field the client sent (only `model` and the quirks are rewritten); responses and stream chunks are
  * handed on as the upstream's own text.
@@ -130,6 +143,9 @@ export function createOpenAICompatibleProvider({
         if (event.data === '[DONE]') {
           done = true;
           break;
+        }
+        if (!looksLikeJsonObject(event.data)) {
+          throw invalidUpstreamResponse(id, 'a stream event is not a JSON object');
         }
         const chunk = JsonPayload.fromText<ChatCompletionChunk>(event.data);
         if (event.event === 'error' || chunk.textIncludes('"error"')) {
