@@ -1,6 +1,6 @@
 import { createMockProvider } from '@switchyard/provider-mock';
-import { invalidRequest } from '@switchyard/spec';
 import { createOpenAICompatibleProvider } from '@switchyard/provider-utils';
+import { invalidRequest } from '@switchyard/spec';
 import { type FakeOpenAI, openaiChunks, startFakeOpenAI } from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatchInterceptor } from './dispatch.js';
@@ -233,7 +233,12 @@ describe('createGateway: upstream failures', () => {
     upstream.script({ kind: 'sse', events: openaiChunks({ content: ['a', 'b'] }), done: false });
     const frames = await sseData(await post(gatewayWith(), { ...openaiHello, stream: true }));
     expect(frames.at(-1)).toBe('[DONE]');
-    expect(frames.slice(0, -1).map((data) => JSON.parse(data).choices[0].delta.content ?? '').join('')).toBe('ab');
+    expect(
+      frames
+        .slice(0, -1)
+        .map((data) => JSON.parse(data).choices[0].delta.content ?? '')
+        .join(''),
+    ).toBe('ab');
   });
 
   it('gives a proper HTTP status when a stream fails before its first chunk', async () => {
@@ -367,8 +372,13 @@ describe('createGateway: composition', () => {
 describe('createGateway: malformed upstream stream events', () => {
   it('ends the stream with an in-band error instead of forwarding a fragment', async () => {
     const upstreamStream = openaiChunks({ content: ['a', 'b', 'c'] });
-    upstream.script({ kind: 'sse', events: [upstreamStream[0], upstreamStream[1], '{"id":"chatcmpl-x","choices":[{"delta":{"content":"tru', upstreamStream[2]] });
-    const frames = await sseData(await post(gatewayWith(), { model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] }));
+    upstream.script({
+      kind: 'sse',
+      events: [upstreamStream[0], upstreamStream[1], '{"id":"chatcmpl-x","choices":[{"delta":{"content":"tru', upstreamStream[2]],
+    });
+    const frames = await sseData(
+      await post(gatewayWith(), { model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    );
     expect(frames).not.toContain('[DONE]');
     for (const frame of frames) expect(() => JSON.parse(frame)).not.toThrow();
     expect(JSON.parse(frames.at(-1) as string).error.code).toBe('invalid_upstream_response');

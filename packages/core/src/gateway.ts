@@ -281,7 +281,8 @@ function errorOutbound(dialect: Dialect, error: GatewayError, headers: Record<st
 
 function listModels(registry: ModelRegistry, aliases: readonly string[], created: number): string {
   const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
-  for (const alias of new Set([...aliases, ...registry.aliases.keys()])) data.push({ id: alias, object: 'model', created, owned_by: 'switchyard' });
+  for (const alias of new Set([...aliases, ...registry.aliases.keys()]))
+    data.push({ id: alias, object: 'model', created, owned_by: 'switchyard' });
   for (const [providerId, provider] of registry.providers) {
     for (const model of provider.models ?? [])
       data.push({ id: `${providerId}/${model}`, object: 'model', created, owned_by: providerId });

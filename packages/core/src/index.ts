@@ -14,7 +14,6 @@ export type {
 } from './context.js';
 export type { Dialect, EncodedError, StreamEncodeOptions } from './dialect.js';
 export { openAIDialect } from './dialects/openai-dialect.js';
-export { primeStream } from './prime-stream.js';
 export { composeDispatch, type Dispatch, type DispatchInterceptor, type DispatchRequest, providerDispatch } from './dispatch.js';
 export { toFetchResponse, toInbound } from './fetch-bridge.js';
 export { createGateway, DEFAULT_MAX_BODY_BYTES, type Gateway, type GatewayOptions } from './gateway.js';
@@ -23,4 +22,5 @@ export { createJsonLogger, type JsonLoggerOptions, type LogFields, type Logger, 
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { composeMiddleware, type Middleware, type Next } from './middleware.js';
 export { type AliasTarget, createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
+export { primeStream } from './prime-stream.js';
 export type { ScriptKeys, SetOptions, Store, StoreScript } from './store.js';

@@ -38,16 +38,15 @@ export async function handleNodeRequest(
       ip: request.socket.remoteAddress,
     };
     if (parsedBody !== undefined) inbound.parsedBody = parsedBody;
-    else if (rawBody !== undefined) inbound.body = rawBody;
-    else if (request.method !== 'GET' && request.method !== 'HEAD') {
+    else if (rawBody !== undefined) {
+      const size = typeof rawBody === 'string' ? Buffer.byteLength(rawBody) : rawBody.byteLength;
+      if (size > maxBodyBytes) return refuseTooLarge(response, maxBodyBytes);
+      inbound.body = rawBody;
+    } else if (request.method !== 'GET' && request.method !== 'HEAD') {
       const read = await readRequestBody(request, maxBodyBytes);
       if (!read.ok) {
         if (read.reason === 'aborted') return;
-        const encoded = openAIDialect.encodeError(requestTooLarge(maxBodyBytes));
-        // The rest of the body is not read, so the connection cannot be reused.
-        response.writeHead(encoded.status, { 'content-type': 'application/json', connection: 'close', ...encoded.headers });
-        response.end(encoded.body);
-        return;
+        return refuseTooLarge(response, maxBodyBytes);
       }
       inbound.body = read.body;
     }
@@ -63,6 +62,13 @@ export async function handleNodeRequest(
       response.destroy();
     }
   }
+}
+
+function refuseTooLarge(response: ServerResponse, maxBodyBytes: number): void {
+  const encoded = openAIDialect.encodeError(requestTooLarge(maxBodyBytes));
+  // The rest of the body may be unread, so the connection cannot be reused.
+  response.writeHead(encoded.status, { 'content-type': 'application/json', connection: 'close', ...encoded.headers });
+  response.end(encoded.body);
 }
 
 /** A `(request, response)` listener for `http.createServer`. */

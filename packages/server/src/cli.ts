@@ -93,13 +93,21 @@ function parseCliArgs(argv: readonly string[]) {
 async function serve(values: { config?: string; port?: string; host?: string }, io: CliIo): Promise<RunningServer> {
   const file = values.config ?? io.env.SWITCHYARD_CONFIG;
   const config: SwitchyardConfig = file ? await loadConfigFile(file, io.env) : parseConfig({}, io.env);
-  const portText = values.port ?? io.env.PORT;
-  const port = portText === undefined ? config.server.port : Number(portText);
+  // A blank PORT (`PORT=` in a compose file) counts as unset rather than as port 0, a random port.
+  const portText = values.port ?? (io.env.PORT?.trim() ? io.env.PORT : undefined);
+  const port = portText === undefined ? config.server.port : /^\d+$/.test(portText.trim()) ? Number(portText) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${portText}"`);
   const host = values.host ?? config.server.host;
   const logger = createJsonLogger({ level: config.server.logLevel, write: io.stdout });
   const gateway = gatewayFromConfig(config, { env: io.env, logger, source: file });
-  const running = await startServer({ gateway, host, port });
+  let running: RunningServer;
+  try {
+    running = await startServer({ gateway, host, port });
+  } catch (error) {
+    // The port is taken or the host cannot be bound: release the providers before reporting.
+    await gateway.close();
+    throw error;
+  }
   const providers = [...gateway.registry.providers.keys()].join(', ');
   logger.info(`switchyard listening on ${running.url} (providers: ${providers})`, { url: running.url, providers });
   return running;

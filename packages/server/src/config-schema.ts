@@ -31,7 +31,12 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   /** When absent, the environment decides (mock plus every provider whose key variable is set). */
-  providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case letters, digits, - and _'), providerConfigSchema).optional(),
+  providers: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case letters, digits, - and _'),
+      providerConfigSchema,
+    )
+    .optional(),
   models: z.record(z.string().min(1), z.strictObject({ targets: z.array(aliasTargetSchema).min(1) })).default({}),
 });
 

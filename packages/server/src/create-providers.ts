@@ -1,7 +1,12 @@
-import type { ProviderV1 } from '@switchyard/spec';
 import { createMockProvider } from '@switchyard/provider-mock';
 import { createOpenAIProvider, openAIProviderFromEnv } from '@switchyard/provider-openai';
-import { createOpenAICompatible, type PresetName, presetNames, presetProvidersFromEnv } from '@switchyard/provider-openai-compatible';
+import {
+  createOpenAICompatible,
+  type PresetName,
+  presetNames,
+  presetProvidersFromEnv,
+} from '@switchyard/provider-openai-compatible';
+import type { ProviderV1 } from '@switchyard/spec';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import type { ProviderConfig, SwitchyardConfig } from './config-schema.js';
 
@@ -20,6 +25,12 @@ export function providersFromEnv(env: Env = process.env): ProviderV1[] {
   return providers;
 }
 
+/** An environment variable's value, a blank one counting as unset (as the provider plugins read them). */
+function readEnv(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
 function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1 {
   const type = entry.type ?? (id === 'openai' || id === 'mock' ? id : 'openai-compatible');
   const common = { id, ...(entry.models ? { models: entry.models } : {}) };
@@ -27,8 +38,9 @@ function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1
   if (type === 'openai') {
     return createOpenAIProvider({
       ...common,
-      apiKey: entry.apiKey ?? env.OPENAI_API_KEY,
-      baseURL: entry.baseURL ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+      // '' rather than undefined: an undefined key would make the plugin fall back to process.env, not `env`.
+      apiKey: entry.apiKey ?? readEnv(env, 'OPENAI_API_KEY') ?? '',
+      baseURL: entry.baseURL ?? readEnv(env, 'OPENAI_BASE_URL') ?? 'https://api.openai.com/v1',
       organization: entry.organization,
       project: entry.project,
     });
@@ -40,7 +52,7 @@ function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1
   if (preset === undefined && entry.baseURL === undefined) {
     throw new Error('an openai-compatible provider needs "baseURL" or a "preset"');
   }
-  return createOpenAICompatible({ ...common, preset, apiKey: entry.apiKey, baseURL: entry.baseURL, headers: entry.headers });
+  return createOpenAICompatible({ ...common, preset, apiKey: entry.apiKey, baseURL: entry.baseURL, headers: entry.headers, env });
 }
 
 /**

@@ -12,7 +12,12 @@ export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middlewa
 /** Builds a gateway from a validated config (providers, aliases, limits) plus code-only parts. */
 export function gatewayFromConfig(
   config: SwitchyardConfig,
-  { env = process.env, logger = createJsonLogger({ level: config.server.logLevel }), source, ...code }: GatewayFromConfigOptions = {},
+  {
+    env = process.env,
+    logger = createJsonLogger({ level: config.server.logLevel }),
+    source,
+    ...code
+  }: GatewayFromConfigOptions = {},
 ): Gateway {
   const providers = createProviders(config, env, source);
   return createGateway({

@@ -2,7 +2,14 @@ import { request as httpRequest } from 'node:http';
 import { createGateway, silentLogger } from '@switchyard/core';
 import { createMockProvider } from '@switchyard/provider-mock';
 import { createOpenAIProvider } from '@switchyard/provider-openai';
-import { type FakeOpenAI, decodeFloat32Base64, fakeEmbedding, openaiChunks, openaiUsage, startFakeOpenAI } from '@switchyard/testkit';
+import {
+  decodeFloat32Base64,
+  type FakeOpenAI,
+  fakeEmbedding,
+  openaiChunks,
+  openaiUsage,
+  startFakeOpenAI,
+} from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from './start-server.js';
@@ -33,10 +40,22 @@ describe('the official openai SDK against the standalone server', () => {
     upstream.script({
       kind: 'json',
       body: {
-        id: 'chatcmpl-123', object: 'chat.completion', created: 1726012687, model: 'gpt-4o-mini-2024-07-18',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'Hi!', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 11, completion_tokens: 2, total_tokens: 13, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 0 } },
-        service_tier: 'default', system_fingerprint: 'fp_abc',
+        id: 'chatcmpl-123',
+        object: 'chat.completion',
+        created: 1726012687,
+        model: 'gpt-4o-mini-2024-07-18',
+        choices: [
+          { index: 0, message: { role: 'assistant', content: 'Hi!', refusal: null }, logprobs: null, finish_reason: 'stop' },
+        ],
+        usage: {
+          prompt_tokens: 11,
+          completion_tokens: 2,
+          total_tokens: 13,
+          prompt_tokens_details: { cached_tokens: 4 },
+          completion_tokens_details: { reasoning_tokens: 0 },
+        },
+        service_tier: 'default',
+        system_fingerprint: 'fp_abc',
       },
     });
     const { data, response } = await client.chat.completions
@@ -44,7 +63,13 @@ describe('the official openai SDK against the standalone server', () => {
       .withResponse();
     expect(data.model).toBe('gpt-4o-mini-2024-07-18');
     expect(data.choices[0]?.message.content).toBe('Hi!');
-    expect(data.usage).toEqual({ prompt_tokens: 11, completion_tokens: 2, total_tokens: 13, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 0 } });
+    expect(data.usage).toEqual({
+      prompt_tokens: 11,
+      completion_tokens: 2,
+      total_tokens: 13,
+      prompt_tokens_details: { cached_tokens: 4 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
     expect(data.service_tier).toBe('default');
     expect(response.headers.get('x-switchyard-provider')).toBe('openai');
     expect(response.headers.get('x-request-id')).toBeTruthy();
@@ -53,7 +78,13 @@ describe('the official openai SDK against the standalone server', () => {
   });
 
   it('forwards unknown and newer request fields unchanged', async () => {
-    const extra = { seed: 42, metadata: { team: 'search' }, service_tier: 'flex', store: false, some_future_field: { nested: [1, 'two'] } };
+    const extra = {
+      seed: 42,
+      metadata: { team: 'search' },
+      service_tier: 'flex',
+      store: false,
+      some_future_field: { nested: [1, 'two'] },
+    };
     await client.chat.completions.create({
       model: 'openai/gpt-4o-mini',
       messages: [{ role: 'user', content: 'x' }],
@@ -64,7 +95,10 @@ describe('the official openai SDK against the standalone server', () => {
 
   it('streams with include_usage: deltas, a final usage chunk with the upstream numbers, and the answering model', async () => {
     const usage = openaiUsage({ promptTokens: 9, completionTokens: 3 });
-    upstream.script({ kind: 'sse', events: openaiChunks({ model: 'gpt-4o-mini-2024-07-18', content: ['Hel', 'lo', '!'], usage }) });
+    upstream.script({
+      kind: 'sse',
+      events: openaiChunks({ model: 'gpt-4o-mini-2024-07-18', content: ['Hel', 'lo', '!'], usage }),
+    });
     const stream = await client.chat.completions.create({
       model: 'openai/gpt-4o-mini',
       messages: [{ role: 'user', content: 'x' }],
@@ -95,13 +129,26 @@ describe('the official openai SDK against the standalone server', () => {
       }),
     });
     const tools: OpenAI.ChatCompletionTool[] = [
-      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } },
-      { type: 'function', function: { name: 'get_time', parameters: { type: 'object', properties: { tz: { type: 'string' } } } } },
+      {
+        type: 'function',
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } },
+      },
+      {
+        type: 'function',
+        function: { name: 'get_time', parameters: { type: 'object', properties: { tz: { type: 'string' } } } },
+      },
     ];
-    const runner = client.chat.completions.stream({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'weather?' }], tools, tool_choice: 'auto' });
+    const runner = client.chat.completions.stream({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'weather?' }],
+      tools,
+      tool_choice: 'auto',
+    });
     const completion = await runner.finalChatCompletion();
     const calls = completion.choices[0]?.message.tool_calls ?? [];
-    expect(calls.map((call) => call.type === 'function' && [call.id, call.function.name, JSON.parse(call.function.arguments)])).toEqual([
+    expect(
+      calls.map((call) => call.type === 'function' && [call.id, call.function.name, JSON.parse(call.function.arguments)]),
+    ).toEqual([
       ['call_1', 'get_weather', { location: 'Shanghai' }],
       ['call_2', 'get_time', { tz: 'CST' }],
     ]);
@@ -114,10 +161,20 @@ describe('the official openai SDK against the standalone server', () => {
       { type: 'text', text: 'What is in this image?' },
       { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } },
     ];
-    const responseFormat = { type: 'json_schema' as const, json_schema: { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } }, strict: true } };
-    const completion = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content }], response_format: responseFormat });
+    const responseFormat = {
+      type: 'json_schema' as const,
+      json_schema: { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } }, strict: true },
+    };
+    const completion = await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content }],
+      response_format: responseFormat,
+    });
     expect(completion.choices[0]?.message.content).toBe('echo: What is in this image?');
-    expect(upstream.lastRequest()?.body).toMatchObject({ messages: [{ role: 'user', content }], response_format: responseFormat });
+    expect(upstream.lastRequest()?.body).toMatchObject({
+      messages: [{ role: 'user', content }],
+      response_format: responseFormat,
+    });
   });
 
   it('creates embeddings with the SDK default base64 encoding and with floats', async () => {
@@ -125,10 +182,17 @@ describe('the official openai SDK against the standalone server', () => {
     expect(upstream.lastRequest()?.body).toMatchObject({ encoding_format: 'base64', model: 'text-embedding-3-small' });
     expect(base64.data).toHaveLength(2);
     const expected = fakeEmbedding({ text: 'alpha' });
-    base64.data[0]?.embedding.forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 6));
+    for (const [index, value] of (base64.data[0]?.embedding ?? []).entries())
+      expect(value).toBeCloseTo(expected[index] as number, 6);
 
-    const floats = await client.embeddings.create({ model: 'openai/text-embedding-3-small', input: 'alpha', encoding_format: 'float' });
-    expect(floats.data[0]?.embedding).toEqual(decodeFloat32Base64(Buffer.from(new Float32Array(expected).buffer).toString('base64')));
+    const floats = await client.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      input: 'alpha',
+      encoding_format: 'float',
+    });
+    expect(floats.data[0]?.embedding).toEqual(
+      decodeFloat32Base64(Buffer.from(new Float32Array(expected).buffer).toString('base64')),
+    );
   });
 
   it('lists models: aliases and each provider’s models', async () => {
@@ -138,28 +202,49 @@ describe('the official openai SDK against the standalone server', () => {
   });
 
   it('answers mock/echo offline, streaming and not, with no provider key', async () => {
-    const completion = await client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'ping' }] });
+    const completion = await client.chat.completions.create({
+      model: 'mock/echo',
+      messages: [{ role: 'user', content: 'ping' }],
+    });
     expect(completion.choices[0]?.message.content).toBe('echo: ping');
-    const stream = await client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'ping pong' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'mock/echo',
+      messages: [{ role: 'user', content: 'ping pong' }],
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('echo: ping pong');
   });
 
   it('surfaces errors as the SDK’s typed errors with the upstream’s status and message', async () => {
-    await expect(client.chat.completions.create({ model: 'nope/nothing', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: 'nope/nothing', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 404,
       code: 'model_not_found',
     });
-    upstream.script({ kind: 'error', status: 400, message: "This model's maximum context length is 128000 tokens.", code: 'context_length_exceeded', param: 'messages' });
-    const error = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'x' }] }).catch((thrown: unknown) => thrown);
+    upstream.script({
+      kind: 'error',
+      status: 400,
+      message: "This model's maximum context length is 128000 tokens.",
+      code: 'context_length_exceeded',
+      param: 'messages',
+    });
+    const error = await client.chat.completions
+      .create({ model: 'fast', messages: [{ role: 'user', content: 'x' }] })
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ status: 400, code: 'context_length_exceeded', param: 'messages' });
   });
 
   it('makes the SDK throw when a stream breaks mid-way, instead of ending cleanly', async () => {
     upstream.script({ kind: 'sse', events: openaiChunks({ content: ['a', 'b', 'c'] }).slice(0, -1), done: false });
-    const stream = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
     const received: string[] = [];
     await expect(
       (async () => {
@@ -176,17 +261,27 @@ describe('the server under client disconnects and large bodies', () => {
     const port = server.port;
     const body = JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] });
     await new Promise<void>((resolve, reject) => {
-      const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } }, (response) => {
-        response.once('data', () => {
-          request.destroy();
-          resolve();
-        });
-      });
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+        },
+        (response) => {
+          response.once('data', () => {
+            request.destroy();
+            resolve();
+          });
+        },
+      );
       request.on('error', (error) => (error.message.includes('socket hang up') ? resolve() : reject(error)));
       request.end(body);
     });
     const disconnectedAt = performance.now();
-    while (upstream.aborts === 0 && performance.now() - disconnectedAt < 2000) await new Promise((resolve) => setTimeout(resolve, 2));
+    while (upstream.aborts === 0 && performance.now() - disconnectedAt < 2000)
+      await new Promise((resolve) => setTimeout(resolve, 2));
     expect(upstream.aborts).toBe(1);
     expect(performance.now() - disconnectedAt).toBeLessThan(200);
   });

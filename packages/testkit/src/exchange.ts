@@ -109,7 +109,16 @@ function serializeEvent(event: unknown): string {
 /** Streams `text/event-stream`, one write per event, with the scripted delays and faults. */
 export async function streamEvents(
   exchange: Exchange,
-  { events, firstByteDelayMs = 0, firstEventDelayMs = 0, delayMs = 0, done = true, cutAfter, stallAfter, headers }: EventStreamOptions,
+  {
+    events,
+    firstByteDelayMs = 0,
+    firstEventDelayMs = 0,
+    delayMs = 0,
+    done = true,
+    cutAfter,
+    stallAfter,
+    headers,
+  }: EventStreamOptions,
 ): Promise<void> {
   const { response, signal } = exchange;
   if (!(await abortableDelay(firstByteDelayMs, signal)) || !canAnswer(exchange)) return;

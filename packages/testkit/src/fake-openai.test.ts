@@ -37,7 +37,13 @@ describe('fake OpenAI defaults', () => {
       model: 'gpt-4o',
       messages: [
         { role: 'system', content: 'be brief' },
-        { role: 'user', content: [{ type: 'text', text: 'hello ' }, { type: 'text', text: 'there' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'hello ' },
+            { type: 'text', text: 'there' },
+          ],
+        },
       ],
     });
     expect(response.status).toBe(200);
@@ -211,9 +217,7 @@ describe('fake OpenAI with an api key', () => {
 
     const right = await fetch(`${upstream.url}/models`, { headers: { authorization: 'Bearer sk-test' } });
     expect(right.status).toBe(200);
-    expect(((await right.json()) as { data: Array<{ id: string }> }).data.map((model) => model.id)).toEqual([
-      'only-model',
-    ]);
+    expect(((await right.json()) as { data: Array<{ id: string }> }).data.map((model) => model.id)).toEqual(['only-model']);
     expect(upstream.requests).toHaveLength(3);
   });
 });

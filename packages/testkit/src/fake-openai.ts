@@ -2,17 +2,17 @@
  * A fake OpenAI upstream: a real `node:http` server on 127.0.0.1 that speaks OpenAI's wire format,
  * records every request and can be scripted with responses and faults.
  */
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { handleChatCompletions, handleEmbeddings, handleModel, handleModels } from './default-handlers.js';
-import { type Exchange, destroyConnection, sendOpenAIError } from './exchange.js';
+import { destroyConnection, type Exchange, sendOpenAIError } from './exchange.js';
 import { playScriptedResponse } from './scripted-response.js';
 import type { FakeOpenAI, FakeOpenAIOptions, RecordedRequest, ScriptedResponse } from './types.js';
 
 export const defaultFakeModels: readonly string[] = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
 
 const invalidJsonMessage =
-  'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)';
+  "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
 
 function readBody(request: IncomingMessage, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -2,12 +2,12 @@ export { decodeFloat32Base64, encodeFloat32Base64, fakeEmbedding } from './fake-
 export { defaultFakeModels, startFakeOpenAI } from './fake-openai.js';
 export {
   countWords,
+  type OpenAIChunksOptions,
+  type OpenAICompletionOptions,
   openaiChunks,
   openaiCompletion,
   openaiError,
   openaiErrorType,
   openaiUsage,
-  type OpenAIChunksOptions,
-  type OpenAICompletionOptions,
 } from './openai-fixtures.js';
 export type * from './types.js';

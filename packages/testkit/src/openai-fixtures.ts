@@ -20,13 +20,7 @@ export function countWords(text: string): number {
 }
 
 /** Builds a usage object with zeroed details, as OpenAI reports it. */
-export function openaiUsage({
-  promptTokens,
-  completionTokens,
-}: {
-  promptTokens: number;
-  completionTokens: number;
-}): Usage {
+export function openaiUsage({ promptTokens, completionTokens }: { promptTokens: number; completionTokens: number }): Usage {
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
@@ -84,9 +78,7 @@ export function openaiCompletion({
     object: 'chat.completion',
     created,
     model,
-    choices: [
-      { index: 0, message, logprobs: null, finish_reason: finishReason ?? (hasToolCalls ? 'tool_calls' : 'stop') },
-    ],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason ?? (hasToolCalls ? 'tool_calls' : 'stop') }],
     usage: usage ?? openaiUsage({ promptTokens: 5, completionTokens: countWords(resolvedContent ?? '') }),
     system_fingerprint: systemFingerprint,
   };

@@ -73,7 +73,13 @@ describe('scripted responses', () => {
   });
 
   it('answers a scripted OpenAI error with its headers', async () => {
-    upstream.script({ kind: 'error', status: 429, message: 'Slow down', code: 'rate_limit_exceeded', headers: { 'retry-after': '2' } });
+    upstream.script({
+      kind: 'error',
+      status: 429,
+      message: 'Slow down',
+      code: 'rate_limit_exceeded',
+      headers: { 'retry-after': '2' },
+    });
     const response = await postChat(upstream);
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('2');
@@ -151,7 +157,6 @@ describe('scripted responses', () => {
     await expect(pending).rejects.toThrow();
     await eventually(() => upstream.aborts === 1);
   });
-
 });
 
 describe('connections and closing', () => {

@@ -1,6 +1,6 @@
 /** Plays one scripted response onto an exchange. */
 import { abortableDelay, untilAborted } from './abortable-delay.js';
-import { type Exchange, destroyConnection, sendBody, sendJson, sendOpenAIError, streamEvents } from './exchange.js';
+import { destroyConnection, type Exchange, sendBody, sendJson, sendOpenAIError, streamEvents } from './exchange.js';
 import type { ScriptedResponse } from './types.js';
 
 export async function playScriptedResponse(exchange: Exchange, scripted: ScriptedResponse): Promise<void> {
