@@ -40,6 +40,8 @@ export interface OpenAICompatibleProviderOptions {
   models?: readonly string[];
   quirks?: OpenAICompatibleQuirks;
   http?: Omit<HttpClientOptions, 'baseURL' | 'providerId'>;
+  /** Query parameters added to every call, e.g. `{ 'api-version': '2024-10-21' }` for Azure OpenAI. */
+  query?: Readonly<Record<string, string>>;
 }
 
 function upstreamMeta(response: UpstreamResponse): UpstreamMeta {
@@ -78,6 +80,7 @@ export function createOpenAICompatibleProvider({
   models = [],
   quirks = {},
   http = {},
+  query,
 }: OpenAICompatibleProviderOptions): ProviderV1 {
   const client = createHttpClient({ ...http, baseURL, providerId: id });
   const secrets = apiKey ? [apiKey] : [];
@@ -86,6 +89,7 @@ export function createOpenAICompatibleProvider({
   const renames = Object.entries(quirks.renameParams ?? {});
   const drops = quirks.dropParams ?? [];
   const streamUsage = quirks.streamUsage ?? true;
+  const search = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
 
   function chatBody(model: string, request: ChatRequest, stream: boolean): string {
     const body: Record<string, unknown> = { ...request, model };
@@ -109,7 +113,7 @@ export function createOpenAICompatibleProvider({
   async function post(path: string, body: string, signal: AbortSignal, requestId: string): Promise<UpstreamResponse> {
     const response = await client.request({
       method: 'POST',
-      path,
+      path: path + search,
       headers: { ...baseHeaders, 'x-request-id': requestId },
       body,
       signal,

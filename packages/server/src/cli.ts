@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createJsonLogger } from '@switchyard/core';
 import { ConfigError } from './config-error.js';
 import type { SwitchyardConfig } from './config-schema.js';
-import { createProviders } from './create-providers.js';
+import { buildFromConfig } from './build-from-config.js';
 import { gatewayFromConfig } from './gateway-from-config.js';
 import { loadConfigFile, parseConfig } from './load-config.js';
 import { type RunningServer, startServer } from './start-server.js';
@@ -115,7 +115,7 @@ async function serve(values: { config?: string; port?: string; host?: string }, 
 
 async function checkConfig(file: string, io: CliIo): Promise<number> {
   const config = await loadConfigFile(file, io.env);
-  const providers = createProviders(config, io.env, file);
+  const { providers } = buildFromConfig(config, io.env, file);
   await Promise.all(providers.map((provider) => provider.close?.()));
   io.stdout(
     `${file} is valid.\n  providers: ${providers.map((provider) => provider.id).join(', ')}\n  models: ${Object.keys(config.models).join(', ') || '(none)'}\n`,

@@ -1,3 +1,4 @@
+import { aliasSchema, breakerSchema, retrySchema, timeoutSchema } from '@switchyard/router';
 import { z } from 'zod';
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -14,11 +15,17 @@ export const providerConfigSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   /** Models listed in `/v1/models` for this provider. */
   models: z.array(z.string().min(1)).optional(),
-});
-
-export const aliasTargetSchema = z.strictObject({
-  model: z.string().min(1),
-  params: z.record(z.string(), z.unknown()).optional(),
+  /** Query parameters added to every upstream call (e.g. Azure's `api-version`). */
+  query: z.record(z.string(), z.string()).optional(),
+  /** Upstream connection settings. */
+  http: z
+    .strictObject({
+      connections: z.number().int().positive().optional(),
+      connectTimeoutMs: z.number().int().positive().optional(),
+      headersTimeoutMs: z.number().int().positive().optional(),
+      bodyTimeoutMs: z.number().int().positive().optional(),
+    })
+    .optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -37,7 +44,12 @@ export const configSchema = z.strictObject({
       providerConfigSchema,
     )
     .optional(),
-  models: z.record(z.string().min(1), z.strictObject({ targets: z.array(aliasTargetSchema).min(1) })).default({}),
+  /** Aliases: routing trees over `provider/model` deployments (see @switchyard/router). */
+  models: z.record(z.string().min(1), aliasSchema).default({}),
+  /** Retry, timeout and circuit-breaker defaults for every alias and direct deployment. */
+  routing: z
+    .strictObject({ retry: retrySchema.optional(), timeouts: timeoutSchema.optional(), breaker: breakerSchema.optional() })
+    .prefault({}),
 });
 
 export type SwitchyardConfig = z.infer<typeof configSchema>;

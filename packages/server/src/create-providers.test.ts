@@ -2,7 +2,8 @@ import type { ProviderV1 } from '@switchyard/spec';
 import { type FakeOpenAI, startFakeOpenAI } from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
-import { createProviders, providersFromEnv } from './create-providers.js';
+import { buildFromConfig } from './build-from-config.js';
+import { providersFromEnv } from './create-providers.js';
 import { parseConfig } from './load-config.js';
 
 let upstream: FakeOpenAI;
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 function build(document: unknown, env: Readonly<Record<string, string | undefined>>): ProviderV1[] {
-  const providers = createProviders(parseConfig(document, env), env);
+  const { providers } = buildFromConfig(parseConfig(document, env), env);
   created.push(...providers);
   return providers;
 }
@@ -249,7 +250,7 @@ describe('problems, each reported with its path', () => {
     );
     let error: unknown;
     try {
-      created.push(...createProviders(config, {}, 'switchyard.yaml'));
+      created.push(...buildFromConfig(config, {}, 'switchyard.yaml').providers);
     } catch (caught) {
       error = caught;
     }

@@ -33,7 +33,7 @@ function readEnv(env: Env, name: string): string | undefined {
 
 function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1 {
   const type = entry.type ?? (id === 'openai' || id === 'mock' ? id : 'openai-compatible');
-  const common = { id, ...(entry.models ? { models: entry.models } : {}) };
+  const common = { id, ...(entry.models ? { models: entry.models } : {}), ...(entry.http ? { http: entry.http } : {}) };
   if (type === 'mock') return createMockProvider({ id });
   if (type === 'openai') {
     return createOpenAIProvider({
@@ -52,38 +52,38 @@ function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1
   if (preset === undefined && entry.baseURL === undefined) {
     throw new Error('an openai-compatible provider needs "baseURL" or a "preset"');
   }
-  return createOpenAICompatible({ ...common, preset, apiKey: entry.apiKey, baseURL: entry.baseURL, headers: entry.headers, env });
+  return createOpenAICompatible({
+    ...common,
+    preset,
+    apiKey: entry.apiKey,
+    baseURL: entry.baseURL,
+    headers: entry.headers,
+    ...(entry.query ? { query: entry.query } : {}),
+    env,
+  });
+}
+
+/** The providers a config asks for, and a problem (with its path) for each entry that could not be built. */
+export function buildProviders(config: SwitchyardConfig, env: Env = process.env): { providers: ProviderV1[]; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const providers: ProviderV1[] = [];
+  if (config.providers === undefined) return { providers: providersFromEnv(env), issues };
+  for (const [id, entry] of Object.entries(config.providers)) {
+    try {
+      providers.push(createProvider(id, entry, env));
+    } catch (error) {
+      issues.push({ path: `providers.${id}`, message: (error as Error).message });
+    }
+  }
+  return { providers, issues };
 }
 
 /**
  * Builds the providers a config asks for. Without a `providers` section the environment decides. Every
- * entry that cannot be built is reported with its path, and alias targets must name a provider that is on.
+ * entry that cannot be built is reported with its path.
  */
 export function createProviders(config: SwitchyardConfig, env: Env = process.env, source?: string): ProviderV1[] {
-  const issues: ConfigIssue[] = [];
-  const providers: ProviderV1[] = [];
-  if (config.providers === undefined) {
-    providers.push(...providersFromEnv(env));
-  } else {
-    for (const [id, entry] of Object.entries(config.providers)) {
-      try {
-        providers.push(createProvider(id, entry, env));
-      } catch (error) {
-        issues.push({ path: `providers.${id}`, message: (error as Error).message });
-      }
-    }
-  }
-  const known = new Set(providers.map((provider) => provider.id));
-  for (const [alias, { targets }] of Object.entries(config.models)) {
-    targets.forEach((target, index) => {
-      const path = `models.${alias}.targets[${index}].model`;
-      const slash = target.model.indexOf('/');
-      if (slash <= 0) issues.push({ path, message: `expected "provider/model", got "${target.model}"` });
-      else if (!known.has(target.model.slice(0, slash))) {
-        issues.push({ path, message: `unknown provider "${target.model.slice(0, slash)}" (on: ${[...known].join(', ')})` });
-      }
-    });
-  }
+  const { providers, issues } = buildProviders(config, env);
   if (issues.length > 0) {
     void Promise.all(providers.map((provider) => provider.close?.()));
     throw new ConfigError(issues, source);

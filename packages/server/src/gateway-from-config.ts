@@ -1,6 +1,6 @@
 import { createGateway, createJsonLogger, type Gateway, type GatewayOptions, type Logger } from '@switchyard/core';
+import { buildFromConfig } from './build-from-config.js';
 import type { SwitchyardConfig } from './config-schema.js';
-import { createProviders } from './create-providers.js';
 
 export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middleware' | 'interceptors'> {
   env?: Readonly<Record<string, string | undefined>>;
@@ -9,22 +9,20 @@ export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middlewa
   source?: string;
 }
 
-/** Builds a gateway from a validated config (providers, aliases, limits) plus code-only parts. */
+/**
+ * Builds a gateway from a validated config (providers, aliases, routing, limits) plus code-only parts.
+ * Middleware passed in code runs before the router; interceptors passed in code run inside its retries.
+ */
 export function gatewayFromConfig(
   config: SwitchyardConfig,
-  {
-    env = process.env,
-    logger = createJsonLogger({ level: config.server.logLevel }),
-    source,
-    ...code
-  }: GatewayFromConfigOptions = {},
+  { env = process.env, logger = createJsonLogger({ level: config.server.logLevel }), source, middleware = [], interceptors = [] }: GatewayFromConfigOptions = {},
 ): Gateway {
-  const providers = createProviders(config, env, source);
+  const { providers, router } = buildFromConfig(config, env, source);
   return createGateway({
     providers,
-    models: config.models,
+    middleware: [...middleware, router.middleware],
+    interceptors: [router.interceptor, ...interceptors],
     logger,
     ...(config.server.maxBodyBytes ? { maxBodyBytes: config.server.maxBodyBytes } : {}),
-    ...code,
   });
 }

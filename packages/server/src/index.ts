@@ -1,3 +1,4 @@
+export { buildFromConfig, type ConfiguredParts } from './build-from-config.js';
 export { type CliIo, runCli } from './cli.js';
 export { ConfigError, type ConfigIssue } from './config-error.js';
 export { configSchema, type ProviderConfig, type SwitchyardConfig } from './config-schema.js';

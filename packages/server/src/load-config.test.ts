@@ -52,6 +52,7 @@ describe('loadConfigFile', () => {
       server: { host: '127.0.0.1', port: 8787, logLevel: 'info' },
       providers: { mock: {} },
       models: { fast: { targets: [{ model: 'mock/echo', params: { temperature: 0 } }] } },
+      routing: {},
     });
   });
 
@@ -72,7 +73,7 @@ describe('loadConfigFile', () => {
   it('treats an empty YAML file as the embedded defaults', async () => {
     const file = await writeConfig('empty.yaml', '');
     const config = await loadConfigFile(file, {});
-    expect(config).toEqual({ server: { host: '127.0.0.1', port: 8787, logLevel: 'info' }, models: {} });
+    expect(config).toEqual({ server: { host: '127.0.0.1', port: 8787, logLevel: 'info' }, models: {}, routing: {} });
   });
 
   it('interpolates ${VAR} and ${VAR:-default} in every string, inside longer strings too', async () => {

@@ -11,3 +11,4 @@ export {
   openaiUsage,
 } from './openai-fixtures.js';
 export type * from './types.js';
+export * from './gemini/index.js';

@@ -23,6 +23,8 @@ export interface OpenAICompatibleOptions {
   /** Merged over the preset's quirks, key by key (`renameParams`, `dropParams`, `streamUsage`). */
   quirks?: OpenAICompatibleQuirks;
   http?: OpenAICompatibleProviderOptions['http'];
+  /** Query parameters added to every call (e.g. Azure's `api-version`). */
+  query?: OpenAICompatibleProviderOptions['query'];
   /** Where the preset's `*_API_KEY` and `*_BASE_URL` variables are read. */
   env?: Environment;
 }
@@ -55,6 +57,7 @@ export function createOpenAICompatible({
   models,
   quirks = {},
   http = {},
+  query,
   env = process.env,
 }: OpenAICompatibleOptions = {}): ProviderV1 {
   if (preset !== undefined && !isPresetName(preset)) {
@@ -90,5 +93,6 @@ export function createOpenAICompatible({
     models: models ?? defaults?.models ?? [],
     quirks: { ...defaults?.quirks, ...quirks },
     http,
+    ...(query ? { query } : {}),
   });
 }

@@ -12,10 +12,20 @@ it('fails over from a failing primary to the fallback', async () => {
     createOpenAICompatibleProvider({ id: 'backup', baseURL: backup.url }),
   ];
   const router = createRouter({
-    aliases: { smart: { targets: [{ model: 'primary/gpt-4o' }, { model: 'backup/gpt-4o-mini' }], retry: { maxRetries: 1, baseDelayMs: 1 } } },
+    aliases: {
+      smart: {
+        targets: [{ model: 'primary/gpt-4o' }, { model: 'backup/gpt-4o-mini' }],
+        retry: { maxRetries: 1, baseDelayMs: 1 },
+      },
+    },
     providers,
   });
-  const gateway = createGateway({ providers, middleware: [router.middleware], interceptors: [router.interceptor], logger: silentLogger });
+  const gateway = createGateway({
+    providers,
+    middleware: [router.middleware],
+    interceptors: [router.interceptor],
+    logger: silentLogger,
+  });
   primary.script({ kind: 'error', status: 503, message: 'down' }, { kind: 'error', status: 503, message: 'down' });
   const response = await gateway.fetch(
     new Request('http://local/v1/chat/completions', {

@@ -1,0 +1,15 @@
+export {
+  type AnthropicMessageOptions,
+  type AnthropicStreamEventsOptions,
+  type AnthropicToolUseFixture,
+  type AnthropicUsageOptions,
+  anthropicError,
+  anthropicErrorEvent,
+  anthropicErrorType,
+  anthropicMessage,
+  anthropicStreamEvents,
+  anthropicUsage,
+} from './anthropic-fixtures.js';
+export { serializeAnthropicEvent } from './anthropic-exchange.js';
+export { defaultFakeAnthropicModels, startFakeAnthropic } from './fake-anthropic.js';
+export type * from './types.js';
