@@ -24,80 +24,87 @@ async function storedState(store: Store, deploymentId = deployment): Promise<Sto
   return raw === undefined ? undefined : (JSON.parse(raw) as StoredState);
 }
 
-const allowed: BreakerAdmission = { allowed: true, probe: false };
-const probe: BreakerAdmission = { allowed: true, probe: true };
+const allowed: BreakerAdmission = { allowed: true, probe: 0 };
+/** A probe of some half-open period (periods are numbered from 1). */
+const probe = { allowed: true, probe: expect.any(Number) };
+
+/** The half-open period of a probe admission; fails the test for anything else. */
+function periodOf(admission: BreakerAdmission): number {
+  if (!admission.allowed || admission.probe < 1) throw new Error(`expected a probe admission, got ${JSON.stringify(admission)}`);
+  return admission.probe;
+}
 
 describe('circuit breaker: closed', () => {
   it('opens after the configured number of consecutive failures', async () => {
     const { clock, breakers } = breakersWithClock({ consecutiveFailures: 3, minRequests: 1_000, cooldownMs: 5_000 });
     for (let index = 0; index < 2; index++) {
       expect(await breakers.acquire(deployment)).toEqual(allowed);
-      await breakers.record(deployment, 'failure', false);
+      await breakers.record(deployment, 'failure', 0);
     }
     expect(await breakers.acquire(deployment)).toEqual(allowed);
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'failure', 0);
     expect(await breakers.acquire(deployment)).toEqual({ allowed: false, retryAt: clock.time + 5_000 });
   });
 
   it('resets the consecutive count on success', async () => {
     const { breakers } = breakersWithClock({ consecutiveFailures: 3, minRequests: 1_000 });
     const outcomes: BreakerOutcome[] = ['failure', 'failure', 'success', 'failure', 'failure'];
-    for (const outcome of outcomes) await breakers.record(deployment, outcome, false);
+    for (const outcome of outcomes) await breakers.record(deployment, outcome, 0);
     expect(await breakers.acquire(deployment)).toEqual(allowed);
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'failure', 0);
     expect((await breakers.acquire(deployment)).allowed).toBe(false);
   });
 
   it('opens on the error rate once minRequests were seen', async () => {
     const { breakers } = breakersWithClock({ consecutiveFailures: 100, errorRate: 0.5, minRequests: 4 });
     const outcomes: BreakerOutcome[] = ['failure', 'success', 'failure'];
-    for (const outcome of outcomes) await breakers.record(deployment, outcome, false);
+    for (const outcome of outcomes) await breakers.record(deployment, outcome, 0);
     // 2 of 3 failed, but fewer than minRequests were seen.
     expect(await breakers.acquire(deployment)).toEqual(allowed);
-    await breakers.record(deployment, 'success', false);
+    await breakers.record(deployment, 'success', 0);
     // 2 of 4: the rate is reached, but only a failure opens the breaker.
     expect(await breakers.acquire(deployment)).toEqual(allowed);
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'failure', 0);
     expect((await breakers.acquire(deployment)).allowed).toBe(false);
   });
 
   it('does not count neutral outcomes', async () => {
     const { breakers } = breakersWithClock({ consecutiveFailures: 100, errorRate: 0.5, minRequests: 3 });
     const outcomes: BreakerOutcome[] = ['failure', 'neutral', 'neutral', 'neutral', 'success'];
-    for (const outcome of outcomes) await breakers.record(deployment, outcome, false);
+    for (const outcome of outcomes) await breakers.record(deployment, outcome, 0);
     expect(await breakers.acquire(deployment)).toEqual(allowed);
     // Counted: failure, success, failure = 2 of 3. Neutrals counted as successes would make it 2 of 6.
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'failure', 0);
     expect((await breakers.acquire(deployment)).allowed).toBe(false);
   });
 
   it('neither breaks nor resets a run of consecutive failures with neutral outcomes', async () => {
     const { breakers } = breakersWithClock({ consecutiveFailures: 2, minRequests: 1_000 });
-    await breakers.record(deployment, 'failure', false);
-    for (let index = 0; index < 5; index++) await breakers.record(deployment, 'neutral', false);
+    await breakers.record(deployment, 'failure', 0);
+    for (let index = 0; index < 5; index++) await breakers.record(deployment, 'neutral', 0);
     expect(await breakers.acquire(deployment)).toEqual(allowed);
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'failure', 0);
     expect((await breakers.acquire(deployment)).allowed).toBe(false);
   });
 
   it('starts a new error-rate window after windowMs', async () => {
     const { clock, breakers } = breakersWithClock({ consecutiveFailures: 100, errorRate: 0.5, minRequests: 4, windowMs: 1_000 });
     const outcomes: BreakerOutcome[] = ['failure', 'success', 'failure'];
-    for (const outcome of outcomes) await breakers.record(deployment, outcome, false);
+    for (const outcome of outcomes) await breakers.record(deployment, outcome, 0);
     clock.time += 1_001;
     // In the old window this would be 3 of 4 failed; in the new one it is 1 of 1.
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'failure', 0);
     expect(await breakers.acquire(deployment)).toEqual(allowed);
-    await breakers.record(deployment, 'success', false);
-    await breakers.record(deployment, 'success', false);
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'success', 0);
+    await breakers.record(deployment, 'success', 0);
+    await breakers.record(deployment, 'failure', 0);
     // Now 2 of 4 within the new window.
     expect((await breakers.acquire(deployment)).allowed).toBe(false);
   });
 
   it('keeps one breaker per deployment', async () => {
     const { breakers } = breakersWithClock({ consecutiveFailures: 1 });
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'failure', 0);
     expect((await breakers.acquire(deployment)).allowed).toBe(false);
     expect(await breakers.acquire('azure/gpt-4o')).toEqual(allowed);
   });
@@ -106,7 +113,7 @@ describe('circuit breaker: closed', () => {
 describe('circuit breaker: open and half-open', () => {
   async function opened(config: BreakerConfig) {
     const context = breakersWithClock({ consecutiveFailures: 1, cooldownMs: 1_000, maxCooldownMs: 60_000, ...config });
-    await context.breakers.record(deployment, 'failure', false);
+    await context.breakers.record(deployment, 'failure', 0);
     return { ...context, openedAt: context.clock.time };
   }
 
@@ -137,8 +144,9 @@ describe('circuit breaker: open and half-open', () => {
   it('closes when a probe succeeds', async () => {
     const { clock, store, breakers, openedAt } = await opened({});
     clock.time = openedAt + 1_000;
-    expect(await breakers.acquire(deployment)).toEqual(probe);
-    await breakers.record(deployment, 'success', true);
+    const admission = await breakers.acquire(deployment);
+    expect(admission).toEqual(probe);
+    await breakers.record(deployment, 'success', periodOf(admission));
     expect(await breakers.acquire(deployment)).toEqual(allowed);
     expect(await breakers.acquire(deployment)).toEqual(allowed);
     expect(await storedState(store)).toMatchObject({ s: 'closed', p: 0 });
@@ -149,8 +157,7 @@ describe('circuit breaker: open and half-open', () => {
     clock.time = openedAt + 1_000;
     const cooldowns: number[] = [];
     for (let index = 0; index < 3; index++) {
-      expect(await breakers.acquire(deployment)).toEqual(probe);
-      await breakers.record(deployment, 'failure', true);
+      await breakers.record(deployment, 'failure', periodOf(await breakers.acquire(deployment)));
       const admission = await breakers.acquire(deployment);
       if (admission.allowed) throw new Error('expected the breaker to be open');
       cooldowns.push(admission.retryAt - clock.time);
@@ -162,23 +169,21 @@ describe('circuit breaker: open and half-open', () => {
   it('starts the cooldown over after a probe closed the breaker', async () => {
     const { clock, breakers, openedAt } = await opened({ cooldownMs: 1_000 });
     clock.time = openedAt + 1_000;
-    await breakers.acquire(deployment);
-    await breakers.record(deployment, 'failure', true);
+    await breakers.record(deployment, 'failure', periodOf(await breakers.acquire(deployment)));
     clock.time += 2_000;
-    await breakers.acquire(deployment);
-    await breakers.record(deployment, 'success', true);
-    await breakers.record(deployment, 'failure', false);
+    await breakers.record(deployment, 'success', periodOf(await breakers.acquire(deployment)));
+    await breakers.record(deployment, 'failure', 0);
     expect(await breakers.acquire(deployment)).toEqual({ allowed: false, retryAt: clock.time + 1_000 });
   });
 
   it('frees the probe slot on a neutral probe outcome, without wedging half-open', async () => {
     const { clock, store, breakers, openedAt } = await opened({ halfOpenProbes: 1 });
     clock.time = openedAt + 1_000;
-    expect(await breakers.acquire(deployment)).toEqual(probe);
-    await breakers.record(deployment, 'neutral', true);
+    await breakers.record(deployment, 'neutral', periodOf(await breakers.acquire(deployment)));
     expect(await storedState(store)).toMatchObject({ s: 'half', p: 0 });
-    expect(await breakers.acquire(deployment)).toEqual(probe);
-    await breakers.record(deployment, 'success', true);
+    const admission = await breakers.acquire(deployment);
+    expect(admission).toEqual(probe);
+    await breakers.record(deployment, 'success', periodOf(admission));
     expect(await breakers.acquire(deployment)).toEqual(allowed);
   });
 
@@ -186,8 +191,8 @@ describe('circuit breaker: open and half-open', () => {
     const { clock, store, breakers, openedAt } = await opened({ halfOpenProbes: 1 });
     clock.time = openedAt + 1_000;
     expect(await breakers.acquire(deployment)).toEqual(probe);
-    await breakers.record(deployment, 'failure', false);
-    await breakers.record(deployment, 'success', false);
+    await breakers.record(deployment, 'failure', 0);
+    await breakers.record(deployment, 'success', 0);
     expect(await storedState(store)).toMatchObject({ s: 'half', p: 1 });
     expect((await breakers.acquire(deployment)).allowed).toBe(false);
   });
@@ -222,7 +227,7 @@ describe('circuit breaker: probe accounting under interleaving', () => {
           halfOpenProbes,
         });
         // Attempts admitted and not yet reported: each reports exactly once, in any order.
-        const outstanding: boolean[] = [];
+        const outstanding: number[] = [];
         for (const current of steps) {
           if (current.kind === 'acquire') {
             const admission = await breakers.acquire(deployment);
@@ -231,7 +236,7 @@ describe('circuit breaker: probe accounting under interleaving', () => {
           } else if (current.kind === 'record') {
             if (outstanding.length === 0) continue;
             const [wasProbe] = outstanding.splice(current.pick % outstanding.length, 1);
-            await breakers.record(deployment, current.outcome, wasProbe === true);
+            await breakers.record(deployment, current.outcome, wasProbe ?? 0);
           } else {
             clock.time += current.milliseconds;
           }
@@ -245,5 +250,27 @@ describe('circuit breaker: probe accounting under interleaving', () => {
       }),
       { numRuns: 300, seed: 20_250_101 },
     );
+  });
+});
+
+describe('circuit breaker: probes from an earlier half-open period', () => {
+  it('ignores a late probe outcome, so no more than halfOpenProbes are ever in flight', async () => {
+    const { clock, breakers } = breakersWithClock({
+      consecutiveFailures: 1,
+      cooldownMs: 100,
+      maxCooldownMs: 100,
+      halfOpenProbes: 2,
+    });
+    await breakers.record(deployment, 'failure', 0);
+    clock.time += 100;
+    const first = periodOf(await breakers.acquire(deployment));
+    const late = periodOf(await breakers.acquire(deployment));
+    await breakers.record(deployment, 'failure', first); // reopens
+    clock.time += 100;
+    const current = await breakers.acquire(deployment);
+    expect(periodOf(current)).toBeGreaterThan(late);
+    await breakers.record(deployment, 'neutral', late); // from the old period: must not free a slot
+    expect((await breakers.acquire(deployment)).allowed).toBe(true);
+    expect((await breakers.acquire(deployment)).allowed).toBe(false);
   });
 });

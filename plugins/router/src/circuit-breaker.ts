@@ -17,16 +17,19 @@ interface BreakerState {
   n: number;
   /** probes in flight while half-open */
   p: number;
+  /** half-open period number: a probe from an earlier period must not touch the current one */
+  g: number;
 }
 
 export type BreakerOutcome = 'success' | 'failure' | 'neutral';
 
-export type BreakerAdmission = { allowed: true; probe: boolean } | { allowed: false; retryAt: number };
+/** `probe` is the half-open period the attempt probes (0: not a probe). */
+export type BreakerAdmission = { allowed: true; probe: number } | { allowed: false; retryAt: number };
 
 const stateTtlMs = 24 * 60 * 60 * 1000;
 
 function initialState(): BreakerState {
-  return { s: 'closed', f: 0, ws: 0, wt: 0, wf: 0, ou: 0, n: 0, p: 0 };
+  return { s: 'closed', f: 0, ws: 0, wt: 0, wf: 0, ou: 0, n: 0, p: 0, g: 0 };
 }
 
 function readState(raw: string | undefined): BreakerState {
@@ -38,7 +41,7 @@ function readState(raw: string | undefined): BreakerState {
   }
 }
 
-/** ARGV: now, halfOpenProbes. Returns "allow", "probe" or "reject:<retryAt>". */
+/** ARGV: now, halfOpenProbes. Returns "allow", "probe:<period>" or "reject:<retryAt>". */
 const acquireScript: StoreScript<string> = {
   name: 'switchyard-breaker-acquire',
   lua: `
@@ -52,11 +55,12 @@ if st.s == 'open' then
   if now < st.ou then return 'reject:' .. st.ou end
   st.s = 'half'
   st.p = 0
+  st.g = (st.g or 0) + 1
 end
 if st.p >= probes then return 'reject:' .. (now + 1000) end
 st.p = st.p + 1
 redis.call('SET', KEYS[1], cjson.encode(st), 'PX', ${stateTtlMs})
-return 'probe'
+return 'probe:' .. st.g
 `,
   local(keys, args) {
     const raw = keys.get(0);
@@ -69,16 +73,17 @@ return 'probe'
       if (now < state.ou) return `reject:${state.ou}`;
       state.s = 'half';
       state.p = 0;
+      state.g += 1;
     }
     if (state.p >= probes) return `reject:${now + 1000}`;
     state.p += 1;
     keys.set(0, JSON.stringify(state), stateTtlMs);
-    return 'probe';
+    return `probe:${state.g}`;
   },
 };
 
 /**
- * ARGV: now, outcome, probe (1/0), consecutiveFailures, errorRate, minRequests, windowMs, cooldownMs,
+ * ARGV: now, outcome, probe period (0: not a probe), consecutiveFailures, errorRate, minRequests, windowMs, cooldownMs,
  * maxCooldownMs. Returns the new state name.
  */
 const recordScript: StoreScript<string> = {
@@ -89,7 +94,10 @@ local st
 if raw then st = cjson.decode(raw) else st = {s='closed', f=0, ws=0, wt=0, wf=0, ou=0, n=0, p=0} end
 local now = tonumber(ARGV[1])
 local outcome = ARGV[2]
-local probe = ARGV[3] == '1'
+local period = tonumber(ARGV[3])
+-- only a probe of the current half-open period counts; a late one from an earlier period is ignored
+local probe = period > 0 and st.s == 'half' and period == (st.g or 0)
+if period > 0 and not probe then return st.s end
 if probe and st.p > 0 then st.p = st.p - 1 end
 local function open()
   st.n = st.n + 1
@@ -103,7 +111,7 @@ local function open()
 end
 if st.s == 'half' then
   if probe and outcome == 'success' then
-    st = {s='closed', f=0, ws=now, wt=0, wf=0, ou=0, n=0, p=0}
+    st = {s='closed', f=0, ws=now, wt=0, wf=0, ou=0, n=0, p=0, g=st.g}
   elseif probe and outcome == 'failure' then
     open()
   end
@@ -123,9 +131,12 @@ return st.s
 `,
   local(keys, args) {
     let state = readState(keys.get(0));
-    const [nowText, outcome, probeFlag, consecutive, errorRate, minRequests, windowMs, cooldownMs, maxCooldownMs] = args;
+    const [nowText, outcome, periodText, consecutive, errorRate, minRequests, windowMs, cooldownMs, maxCooldownMs] = args;
     const now = Number(nowText);
-    const probe = probeFlag === '1';
+    const period = Number(periodText);
+    // Only a probe of the current half-open period counts; a late one from an earlier period is ignored.
+    const probe = period > 0 && state.s === 'half' && period === state.g;
+    if (period > 0 && !probe) return state.s;
     if (probe && state.p > 0) state.p -= 1;
     const open = () => {
       state.n += 1;
@@ -138,7 +149,7 @@ return st.s
       state.p = 0;
     };
     if (state.s === 'half') {
-      if (probe && outcome === 'success') state = { ...initialState(), ws: now };
+      if (probe && outcome === 'success') state = { ...initialState(), ws: now, g: state.g };
       else if (probe && outcome === 'failure') open();
     } else if (state.s === 'closed' && outcome !== 'neutral') {
       if (now - state.ws > Number(windowMs)) {
@@ -164,8 +175,11 @@ return st.s
 export interface CircuitBreakers {
   /** Whether an attempt may go to the deployment now; a half-open breaker admits a few probes. */
   acquire(deploymentId: string): Promise<BreakerAdmission>;
-  /** Reports an attempt's outcome. Every acquired attempt reports exactly once (probes release their slot). */
-  record(deploymentId: string, outcome: BreakerOutcome, probe: boolean): Promise<void>;
+  /**
+   * Reports an attempt's outcome, passing the admission's `probe` period. Every acquired attempt reports
+   * exactly once (probes release their slot).
+   */
+  record(deploymentId: string, outcome: BreakerOutcome, probe: number): Promise<void>;
 }
 
 /**
@@ -193,12 +207,12 @@ export function createCircuitBreakers(
   return {
     async acquire(deploymentId) {
       const answer = await store.run(acquireScript, [key(deploymentId)], [String(now()), String(halfOpenProbes)]);
-      if (answer === 'allow') return { allowed: true, probe: false };
-      if (answer === 'probe') return { allowed: true, probe: true };
+      if (answer === 'allow') return { allowed: true, probe: 0 };
+      if (answer.startsWith('probe:')) return { allowed: true, probe: Number(answer.slice('probe:'.length)) };
       return { allowed: false, retryAt: Number(answer.slice('reject:'.length)) };
     },
     async record(deploymentId, outcome, probe) {
-      await store.run(recordScript, [key(deploymentId)], [String(now()), outcome, probe ? '1' : '0', ...settings]);
+      await store.run(recordScript, [key(deploymentId)], [String(now()), outcome, String(probe), ...settings]);
     },
   };
 }

@@ -277,3 +277,11 @@ describe('compileRoutes: errors with paths', () => {
     ]);
   });
 });
+
+describe('compileRoutes: aliases referenced by others', () => {
+  it('reports a problem of a referenced alias once', () => {
+    expect(issuesOf({ a: { targets: [{ alias: 'b' }] }, b: { model: 'nope/x' } })).toEqual([
+      { path: 'models.b.model', message: 'unknown provider "nope" (on: openai, anthropic, azure)' },
+    ]);
+  });
+});

@@ -85,6 +85,14 @@ export function compileRoutes(
     }
   }
 
+  // Each alias is compiled once, whether as itself or as a reference, so its problems are reported once.
+  const compiledAliases = new Map<string, CompiledNode | undefined>();
+  const compileAlias = (name: string, visiting: readonly string[]): CompiledNode | undefined => {
+    if (!compiledAliases.has(name))
+      compiledAliases.set(name, compileNode(aliases[name] as RouteNodeConfig, `${pathPrefix}.${name}`, visiting));
+    return compiledAliases.get(name);
+  };
+
   const compileNode = (node: RouteNodeConfig, path: string, visiting: readonly string[]): CompiledNode | undefined => {
     const fields = node as Partial<Record<string, unknown>> & RouteNodeConfig;
     const kinds = ['model', 'alias', 'strategy'].filter((key) => fields[key] !== undefined);
@@ -108,7 +116,7 @@ export function compileRoutes(
         issues.push({ path: `${path}.alias`, message: `cycle: ${[...visiting, node.alias].join(' → ')}` });
         return undefined;
       }
-      const inlined = compileNode(referenced, `${pathPrefix}.${node.alias}`, [...visiting, node.alias]);
+      const inlined = compileAlias(node.alias, [...visiting, node.alias]);
       return inlined ? { ...inlined, weight } : undefined;
     }
     const strategy = fields.strategy as CompiledGroup['strategy'] | 'conditional';
@@ -207,7 +215,7 @@ export function compileRoutes(
   };
 
   for (const [name, config] of Object.entries(aliases)) {
-    const root = compileNode(config, `${pathPrefix}.${name}`, [name]);
+    const root = compileAlias(name, [name]);
     if (root) compiled.set(name, { name, root, retry: config.retry ?? {}, timeouts: config.timeouts ?? {} });
   }
   if (issues.length > 0) throw new RouteConfigError(issues);
@@ -236,8 +244,11 @@ function compileCondition(
   const { minPromptChars, maxPromptChars, hasTools } = condition;
   return (context) => {
     if (!headerTests.every((test) => test(context))) return false;
-    if (context.operation !== 'chat')
-      return metadata.length === 0 && !languages && minPromptChars === undefined && maxPromptChars === undefined;
+    if (context.operation !== 'chat') {
+      return (
+        metadata.length === 0 && !languages && minPromptChars === undefined && maxPromptChars === undefined && hasTools !== true
+      );
+    }
     const request = context.request;
     if (metadata.length > 0) {
       const requestMetadata = (request.metadata ?? {}) as Record<string, unknown>;

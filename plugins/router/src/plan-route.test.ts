@@ -385,3 +385,31 @@ describe('sharedGroup', () => {
     expect(sharedGroup(singleEntry, singleEntry)).toBeUndefined();
   });
 });
+
+describe('planRoute: nested groups under latency and cost', () => {
+  it('scores a nested group by its best deployment', () => {
+    const stats = newStats();
+    stats.recordLatency('azure/medium', 400);
+    stats.recordLatency('openai/slow', 900);
+    stats.recordLatency('anthropic/fast', 100);
+    const root = tree({
+      strategy: 'latency',
+      explore: 0,
+      targets: [{ model: 'azure/medium' }, { targets: [{ model: 'openai/slow' }, { model: 'anthropic/fast' }] }],
+    });
+    const plan = planRoute(root, { context: chatContext(), stats, random: Math.random });
+    expect(plan.map((entry) => entry.deployment.id)).toEqual(['openai/slow', 'anthropic/fast', 'azure/medium']);
+  });
+});
+
+describe('conditional rules on non-chat requests', () => {
+  it('does not match hasTools: true for an embeddings request', () => {
+    const root = tree({
+      strategy: 'conditional',
+      rules: [{ when: { hasTools: true }, target: { model: 'openai/tools' } }],
+      default: { model: 'azure/plain' },
+    });
+    const plan = planRoute(root, { context: embeddingsContext(), stats: newStats(), random: Math.random });
+    expect(plan.map((entry) => entry.deployment.id)).toEqual(['azure/plain']);
+  });
+});

@@ -104,7 +104,7 @@ function aggregate(
   if (node.kind === 'deployment') return score(node);
   const children =
     node.kind === 'group' ? node.children : [...node.rules.map((rule) => rule.node), ...(node.fallback ? [node.fallback] : [])];
-  return children.map((child) => aggregate(child, score, combine)).reduce(combine);
+  return children.map((child) => aggregate(child, score, combine)).reduce((a, b) => combine(a, b));
 }
 
 /** Input and output tokens a request may use: a chars/4 prompt estimate and its output cap (default 256). */

@@ -46,3 +46,16 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs({ 'x-ms-retry-after-ms': 'Infinity' }, now)).toBeUndefined();
   });
 });
+
+describe('retryAfterMs: values that are not a delay', () => {
+  it('ignores garbage that a lenient date parser would accept, and empty or hex milliseconds', () => {
+    for (const value of ['-5', 'abc 1', 'Tomorrow 12']) expect(retryAfterMs({ 'retry-after': value })).toBeUndefined();
+    for (const value of ['', ' ', '0x10']) expect(retryAfterMs({ 'retry-after-ms': value })).toBeUndefined();
+  });
+
+  it('reads the RFC 850 and asctime date forms', () => {
+    const now = Date.parse('Sun, 06 Nov 1994 08:49:30 GMT');
+    expect(retryAfterMs({ 'retry-after': 'Sunday, 06-Nov-94 08:49:37 GMT' }, now)).toBe(7_000);
+    expect(retryAfterMs({ 'retry-after': 'Sun Nov  6 08:49:37 1994' }, now)).toBe(7_000);
+  });
+});
