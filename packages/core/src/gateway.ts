@@ -18,9 +18,8 @@ import { createJsonLogger, type Logger } from './logger.js';
 import { composeMiddleware, type Middleware } from './middleware.js';
 import { createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
 import { requestIdFor } from './request-id.js';
-import { matchRoute, type Route, requestSchemas } from './routes.js';
+import { createRouteTable, type DecodedRequest, type PipelineRoute } from './routes.js';
 import { observeStreamUsage } from './stream-usage.js';
-import { parseWith } from './validation.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -67,6 +66,7 @@ export function createGateway({
   const dispatch = composeDispatch(interceptors, providerDispatch);
   const createdAt = Math.floor(Date.now() / 1000);
   const middlewareModels = middleware.flatMap((layer) => layer.models ?? []);
+  const routes = createRouteTable();
 
   const pipeline = composeMiddleware(middleware, async (context) => {
     if (context.result) return;
@@ -83,9 +83,9 @@ export function createGateway({
     const requestId = requestIdFor(inbound.headers['x-request-id']);
     const queryAt = inbound.path.indexOf('?');
     const path = queryAt === -1 ? inbound.path : inbound.path.slice(0, queryAt);
-    const match = matchRoute(inbound.method, path);
+    const match = routes.match(inbound.method, path);
     const route = match.route;
-    const dialect = route?.dialect ?? openAIDialect;
+    const dialect = match.dialect;
     const baseHeaders: Record<string, string> = { 'x-request-id': requestId };
     try {
       if (!route) {
@@ -100,10 +100,15 @@ export function createGateway({
         }
         throw notFound(`Unknown request URL: ${inbound.method} ${path.slice(0, 200)}.`, { code: 'unknown_url' });
       }
-      if (route.kind === 'health') return json(200, baseHeaders, '{"status":"ok"}');
-      if (route.kind === 'models') return json(200, baseHeaders, listModels(registry, middlewareModels, createdAt));
+      if (route.kind !== 'pipeline') {
+        return route.kind === 'health'
+          ? json(200, baseHeaders, '{"status":"ok"}')
+          : json(200, baseHeaders, listModels(registry, middlewareModels, createdAt));
+      }
 
-      const context = createContext(inbound, route, requestId, startedAt, decodeBody(inbound));
+      const query = new URLSearchParams(queryAt === -1 ? '' : inbound.path.slice(queryAt + 1));
+      const decoded = route.decode(decodeBody(inbound), match.parameters, query);
+      const context = createContext(inbound, route, requestId, startedAt, decoded);
       return await run(context, route.dialect);
     } catch (thrown) {
       // Only failures before a context exists land here (routing, body, validation); run() handles the rest.
@@ -131,7 +136,7 @@ export function createGateway({
     }
   }
 
-  function createContext(inbound: Inbound, route: Route, requestId: string, startedAt: number, body: unknown): GatewayContext {
+  function createContext(inbound: Inbound, route: PipelineRoute, requestId: string, startedAt: number, decoded: DecodedRequest): GatewayContext {
     const controller = new AbortController();
     if (inbound.signal) {
       if (inbound.signal.aborted) controller.abort(inbound.signal.reason);
@@ -154,10 +159,7 @@ export function createGateway({
         finishListeners.push(listener);
       },
     };
-    const context: GatewayContext =
-      route.kind === 'chat'
-        ? { ...base, operation: 'chat', request: parseWith(requestSchemas.chat, body) }
-        : { ...base, operation: 'embeddings', request: parseWith(requestSchemas.embeddings, body) };
+    const context: GatewayContext = { ...base, ...decoded };
     finishContexts.set(context, finishListeners);
     return context;
   }

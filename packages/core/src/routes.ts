@@ -1,39 +1,117 @@
-import { chatRequestSchema, embeddingRequestSchema } from '@switchyard/spec';
+import { type ChatRequest, chatRequestSchema, type EmbeddingRequest, embeddingRequestSchema } from '@switchyard/spec';
 import type { Dialect } from './dialect.js';
 import { openAIDialect } from './dialects/openai-dialect.js';
+import { parseWith } from './validation.js';
 
-export type RouteKind = 'chat' | 'embeddings' | 'models' | 'health';
+export type DecodedRequest = { operation: 'chat'; request: ChatRequest } | { operation: 'embeddings'; request: EmbeddingRequest };
 
-export interface Route {
+interface RouteBase {
   readonly method: 'GET' | 'POST';
-  readonly kind: RouteKind;
   readonly dialect: Dialect;
 }
 
+/** A route that runs the pipeline: its body is decoded from the dialect into a canonical request. */
+export interface PipelineRoute extends RouteBase {
+  readonly kind: 'pipeline';
+  decode(body: unknown, parameters: Readonly<Record<string, string>>, query: URLSearchParams): DecodedRequest;
+}
+
+/** A route the gateway answers itself. */
+export interface ServiceRoute extends RouteBase {
+  readonly kind: 'models' | 'health';
+}
+
+export type Route = PipelineRoute | ServiceRoute;
+
 export interface RouteMatch {
   route?: Route;
+  /** Values captured from the path (e.g. the Gemini model name). */
+  parameters: Record<string, string>;
   /** Methods the path accepts, when it exists but not for this method. */
   allowed?: string[];
+  /** The dialect to answer in, even when no route matched (chosen by path prefix). */
+  dialect: Dialect;
 }
 
-const openAIRoutes: Array<[string, Route]> = [
-  ['/chat/completions', { method: 'POST', kind: 'chat', dialect: openAIDialect }],
-  ['/embeddings', { method: 'POST', kind: 'embeddings', dialect: openAIDialect }],
-  ['/models', { method: 'GET', kind: 'models', dialect: openAIDialect }],
-];
-
-/** Every path is served with and without the `/v1` prefix, as OpenAI-compatible hosts do. */
-const table = new Map<string, Route[]>();
-for (const [path, route] of openAIRoutes) {
-  for (const prefixed of [`/v1${path}`, path]) table.set(prefixed, [...(table.get(prefixed) ?? []), route]);
-}
-table.set('/healthz', [{ method: 'GET', kind: 'health', dialect: openAIDialect }]);
-
-export function matchRoute(method: string, path: string): RouteMatch {
-  const routes = table.get(path);
-  if (!routes) return {};
-  const route = routes.find((candidate) => candidate.method === method);
-  return route ? { route } : { allowed: routes.map((candidate) => candidate.method) };
+export interface PatternRoute {
+  /** Matched against the path without its query; named groups become parameters. */
+  pattern: RegExp;
+  route: Route;
 }
 
-export const requestSchemas = { chat: chatRequestSchema, embeddings: embeddingRequestSchema } as const;
+/**
+ * The routes a dialect serves. Exact paths are looked up in a map (the common case costs one lookup);
+ * patterns (paths with parameters) are tried in order after that.
+ */
+export class RouteTable {
+  readonly #exact = new Map<string, Route[]>();
+  readonly #patterns: PatternRoute[] = [];
+  readonly #prefixDialects: Array<[string, Dialect]> = [];
+  readonly #fallbackDialect: Dialect;
+
+  constructor(fallbackDialect: Dialect) {
+    this.#fallbackDialect = fallbackDialect;
+  }
+
+  add(path: string, route: Route): this {
+    this.#exact.set(path, [...(this.#exact.get(path) ?? []), route]);
+    return this;
+  }
+
+  addPattern(pattern: RegExp, route: Route): this {
+    this.#patterns.push({ pattern, route });
+    return this;
+  }
+
+  /** Errors for unknown paths under `prefix` are written in `dialect`. */
+  dialectFor(prefix: string, dialect: Dialect): this {
+    this.#prefixDialects.push([prefix, dialect]);
+    return this;
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const dialect = this.#prefixDialects.find(([prefix]) => path.startsWith(prefix))?.[1] ?? this.#fallbackDialect;
+    const routes = this.#exact.get(path);
+    if (routes) {
+      const route = routes.find((candidate) => candidate.method === method);
+      return route ? { route, parameters: {}, dialect: route.dialect } : { parameters: {}, allowed: routes.map((candidate) => candidate.method), dialect };
+    }
+    const allowed: string[] = [];
+    for (const { pattern, route } of this.#patterns) {
+      const found = pattern.exec(path);
+      if (!found) continue;
+      if (route.method !== method) {
+        allowed.push(route.method);
+        continue;
+      }
+      return { route, parameters: { ...found.groups }, dialect: route.dialect };
+    }
+    return allowed.length > 0 ? { parameters: {}, allowed, dialect } : { parameters: {}, dialect };
+  }
+}
+
+const openAIChat: PipelineRoute = {
+  method: 'POST',
+  kind: 'pipeline',
+  dialect: openAIDialect,
+  decode: (body) => ({ operation: 'chat', request: parseWith(chatRequestSchema, body) }),
+};
+
+const openAIEmbeddings: PipelineRoute = {
+  method: 'POST',
+  kind: 'pipeline',
+  dialect: openAIDialect,
+  decode: (body) => ({ operation: 'embeddings', request: parseWith(embeddingRequestSchema, body) }),
+};
+
+/** The default table: the OpenAI API, served with and without the `/v1` prefix, plus `/healthz`. */
+export function createRouteTable(): RouteTable {
+  const table = new RouteTable(openAIDialect);
+  for (const prefix of ['/v1', '']) {
+    table.add(`${prefix}/chat/completions`, openAIChat);
+    table.add(`${prefix}/embeddings`, openAIEmbeddings);
+    table.add(`${prefix}/models`, { method: 'GET', kind: 'models', dialect: openAIDialect });
+  }
+  table.add('/healthz', { method: 'GET', kind: 'health', dialect: openAIDialect });
+  return table;
+}
