@@ -15,6 +15,7 @@ import { composeDispatch, type DispatchInterceptor, providerDispatch } from './d
 import { toFetchResponse, toInbound } from './fetch-bridge.js';
 import type { Inbound, Outbound } from './http-types.js';
 import { createJsonLogger, type Logger } from './logger.js';
+import { createRequestContext, type RequestContext } from './request-context.js';
 import { composeMiddleware, type Middleware } from './middleware.js';
 import { createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
 import { requestIdFor } from './request-id.js';
@@ -67,6 +68,7 @@ export function createGateway({
   const createdAt = Math.floor(Date.now() / 1000);
   const middlewareModels = middleware.flatMap((layer) => layer.models ?? []);
   const routes = createRouteTable();
+  const logInfo = logger.isEnabled?.('info') ?? true;
 
   const pipeline = composeMiddleware(middleware, async (context) => {
     if (context.result) return;
@@ -136,39 +138,23 @@ export function createGateway({
     }
   }
 
-  function createContext(inbound: Inbound, route: PipelineRoute, requestId: string, startedAt: number, decoded: DecodedRequest): GatewayContext {
-    const controller = new AbortController();
-    if (inbound.signal) {
-      if (inbound.signal.aborted) controller.abort(inbound.signal.reason);
-      else inbound.signal.addEventListener('abort', () => controller.abort(inbound.signal?.reason), { once: true });
-    }
-    const finishListeners: Array<(outcome: FinishOutcome) => void> = [];
-    const base = {
+  function createContext(inbound: Inbound, route: PipelineRoute, requestId: string, startedAt: number, decoded: DecodedRequest) {
+    let signal = inbound.signal;
+    if (!signal) signal = new AbortController().signal;
+    return createRequestContext({
       requestId,
       startedAt,
       http: { method: inbound.method, path: inbound.path, headers: inbound.headers, ip: inbound.ip },
       dialect: route.dialect.name,
-      responseHeaders: { 'x-request-id': requestId },
-      state: {} as GatewayState,
-      signal: controller.signal,
+      signal,
       log: logger,
-      waitUntil(promise: Promise<unknown>) {
-        promise.catch((error: unknown) => logFailure(logger, requestId, toGatewayError(error), 'background task failed'));
-      },
-      onFinish(listener: (outcome: FinishOutcome) => void) {
-        finishListeners.push(listener);
-      },
-    };
-    const context: GatewayContext = { ...base, ...decoded };
-    finishContexts.set(context, finishListeners);
-    return context;
+      ...decoded,
+    });
   }
 
-  const finishContexts = new WeakMap<GatewayContext, Array<(outcome: FinishOutcome) => void>>();
-
-  function finish(context: GatewayContext, outcome: FinishOutcome): void {
+  function finish(context: RequestContext, outcome: FinishOutcome): void {
     const result = context.result;
-    logger.info('request', {
+    if (logInfo) logger.info('request', {
       requestId: context.requestId,
       method: context.http.method,
       path: context.http.path,
@@ -182,16 +168,10 @@ export function createGateway({
       aborted: outcome.aborted || undefined,
       errorCode: outcome.error?.code ?? undefined,
     });
-    for (const listener of finishContexts.get(context) ?? []) {
-      try {
-        listener(outcome);
-      } catch (error) {
-        logFailure(logger, context.requestId, toGatewayError(error), 'finish listener failed');
-      }
-    }
+    context.finish(outcome);
   }
 
-  async function run(context: GatewayContext, dialect: Dialect): Promise<Outbound> {
+  async function run(context: RequestContext, dialect: Dialect): Promise<Outbound> {
     try {
       await pipeline(context);
       const result = context.result;
@@ -220,7 +200,7 @@ export function createGateway({
   }
 
   /** Ends the request's bookkeeping when the encoded stream ends, fails or is abandoned by the client. */
-  async function* finishing(body: AsyncIterable<string>, context: GatewayContext): AsyncGenerator<string> {
+  async function* finishing(body: AsyncIterable<string>, context: RequestContext): AsyncGenerator<string> {
     let outcome: FinishOutcome | undefined;
     try {
       yield* body;

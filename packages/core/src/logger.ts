@@ -8,6 +8,8 @@ export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /** Whether a level would be written; lets hot paths skip building fields. Absent means always. */
+  isEnabled?(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -29,6 +31,7 @@ export function createJsonLogger({
     write(`${JSON.stringify({ level: entryLevel, time: new Date().toISOString(), msg: message, ...fields })}\n`);
   };
   return {
+    isEnabled: (entryLevel) => levelRank[entryLevel] >= threshold,
     debug: (message, fields) => emit('debug', message, fields),
     info: (message, fields) => emit('info', message, fields),
     warn: (message, fields) => emit('warn', message, fields),
@@ -36,4 +39,4 @@ export function createJsonLogger({
   };
 }
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, isEnabled: () => false };

@@ -126,7 +126,7 @@ export function createOpenAICompatibleProvider({
   async function readJson<T>(response: UpstreamResponse, signal: AbortSignal): Promise<JsonPayload<T>> {
     let text: string;
     try {
-      text = await readText(response.body);
+      text = await readText(response.body, undefined, response.headers['content-length']);
     } catch (error) {
       throw transportError(error, id, signal);
     }

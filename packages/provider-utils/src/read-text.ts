@@ -1,7 +1,22 @@
 import { GatewayError } from '@switchyard/spec';
 
-/** Reads a body to text, refusing more than `limitBytes` (an upstream is not trusted to be small). */
-export async function readText(body: AsyncIterable<Uint8Array>, limitBytes = 64 * 1024 * 1024): Promise<string> {
+/** An undici response body: it can read itself to text in one go. */
+interface TextBody extends AsyncIterable<Uint8Array> {
+  text(): Promise<string>;
+}
+
+/**
+ * Reads a body to text, refusing more than `limitBytes` (an upstream is not trusted to be small). When the
+ * upstream declared a `content-length` within the limit, the body's own `text()` is used (no per-chunk
+ * iteration); otherwise chunks are counted as they arrive.
+ */
+export async function readText(
+  body: AsyncIterable<Uint8Array> | TextBody,
+  limitBytes = 64 * 1024 * 1024,
+  declaredLength?: string | string[],
+): Promise<string> {
+  const length = typeof declaredLength === 'string' ? Number(declaredLength) : Number.NaN;
+  if ('text' in body && Number.isFinite(length) && length <= limitBytes) return body.text();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {

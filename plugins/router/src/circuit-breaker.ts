@@ -90,10 +90,12 @@ const recordScript: StoreScript<string> = {
   name: 'switchyard-breaker-record',
   lua: `
 local raw = redis.call('GET', KEYS[1])
-local st
-if raw then st = cjson.decode(raw) else st = {s='closed', f=0, ws=0, wt=0, wf=0, ou=0, n=0, p=0} end
-local now = tonumber(ARGV[1])
 local outcome = ARGV[2]
+-- a success or neutral outcome on a breaker that never failed changes nothing: no write on the healthy path
+if not raw and outcome ~= 'failure' then return 'closed' end
+local st
+if raw then st = cjson.decode(raw) else st = {s='closed', f=0, ws=0, wt=0, wf=0, ou=0, n=0, p=0, g=0} end
+local now = tonumber(ARGV[1])
 local period = tonumber(ARGV[3])
 -- only a probe of the current half-open period counts; a late one from an earlier period is ignored
 local probe = period > 0 and st.s == 'half' and period == (st.g or 0)
@@ -116,6 +118,7 @@ if st.s == 'half' then
     open()
   end
 elseif st.s == 'closed' and outcome ~= 'neutral' then
+  if outcome == 'success' and st.f == 0 and st.wf == 0 then return st.s end
   if now - st.ws > tonumber(ARGV[7]) then st.ws = now; st.wt = 0; st.wf = 0 end
   st.wt = st.wt + 1
   if outcome == 'failure' then
@@ -130,7 +133,10 @@ redis.call('SET', KEYS[1], cjson.encode(st), 'PX', ${stateTtlMs})
 return st.s
 `,
   local(keys, args) {
-    let state = readState(keys.get(0));
+    const raw = keys.get(0);
+    // A success or neutral outcome on a breaker that never failed changes nothing: no write on the healthy path.
+    if (raw === undefined && args[1] !== 'failure') return 'closed';
+    let state = readState(raw);
     const [nowText, outcome, periodText, consecutive, errorRate, minRequests, windowMs, cooldownMs, maxCooldownMs] = args;
     const now = Number(nowText);
     const period = Number(periodText);
@@ -152,6 +158,8 @@ return st.s
       if (probe && outcome === 'success') state = { ...initialState(), ws: now, g: state.g };
       else if (probe && outcome === 'failure') open();
     } else if (state.s === 'closed' && outcome !== 'neutral') {
+      // The error-rate window only matters once something failed in it.
+      if (outcome === 'success' && state.f === 0 && state.wf === 0) return state.s;
       if (now - state.ws > Number(windowMs)) {
         state.ws = now;
         state.wt = 0;
