@@ -12,3 +12,4 @@ export {
 } from './openai-fixtures.js';
 export type * from './types.js';
 export * from './gemini/index.js';
+export * from './anthropic/index.js';

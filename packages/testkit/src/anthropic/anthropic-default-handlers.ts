@@ -71,7 +71,10 @@ function validateMessagesBody(
 }
 
 function countPromptTokens(body: { system?: unknown; messages: unknown[] }): number {
-  return countWords(systemText(body.system)) + body.messages.reduce((total: number, message) => total + countWords(promptText(message)), 0);
+  return (
+    countWords(systemText(body.system)) +
+    body.messages.reduce((total: number, message) => total + countWords(promptText(message)), 0)
+  );
 }
 
 /** The tool a `tool_choice` forces: `{type:'tool', name}` or `{type:'any'}` (the first tool). */
@@ -99,10 +102,12 @@ function shapeReply(reply: string, body: Record<string, unknown>): Reply {
     const at = stop.length > 0 ? reply.indexOf(stop) : -1;
     if (at !== -1 && (earliest === undefined || at < earliest.at)) earliest = { at, stop };
   }
-  if (earliest !== undefined) return { text: reply.slice(0, earliest.at), stopReason: 'stop_sequence', stopSequence: earliest.stop };
+  if (earliest !== undefined)
+    return { text: reply.slice(0, earliest.at), stopReason: 'stop_sequence', stopSequence: earliest.stop };
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : Number.POSITIVE_INFINITY;
   const pieces = splitIntoWordPieces(reply);
-  if (pieces.length > maxTokens) return { text: pieces.slice(0, maxTokens).join(''), stopReason: 'max_tokens', stopSequence: null };
+  if (pieces.length > maxTokens)
+    return { text: pieces.slice(0, maxTokens).join(''), stopReason: 'max_tokens', stopSequence: null };
   return { text: reply, stopReason: 'end_turn', stopSequence: null };
 }
 

@@ -100,7 +100,15 @@ export interface AnthropicEventStreamOptions {
 /** Streams `text/event-stream`, one write per event, with the scripted delays and faults. */
 export async function streamAnthropicEvents(
   exchange: Exchange,
-  { events, firstByteDelayMs = 0, firstEventDelayMs = 0, delayMs = 0, cutAfter, stallAfter, headers }: AnthropicEventStreamOptions,
+  {
+    events,
+    firstByteDelayMs = 0,
+    firstEventDelayMs = 0,
+    delayMs = 0,
+    cutAfter,
+    stallAfter,
+    headers,
+  }: AnthropicEventStreamOptions,
 ): Promise<void> {
   const { response, signal } = exchange;
   if (!(await abortableDelay(firstByteDelayMs, signal)) || !canAnswer(exchange)) return;

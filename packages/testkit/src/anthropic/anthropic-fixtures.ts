@@ -3,13 +3,7 @@
  * script realistic answers: `upstream.script({ kind: 'sse', events: anthropicStreamEvents({ text: ['Hel', 'lo'] }) })`.
  */
 import { countWords } from '../openai-fixtures.js';
-import type {
-  AnthropicContentBlock,
-  AnthropicErrorBody,
-  AnthropicMessage,
-  AnthropicSseEvent,
-  AnthropicUsage,
-} from './types.js';
+import type { AnthropicContentBlock, AnthropicErrorBody, AnthropicMessage, AnthropicSseEvent, AnthropicUsage } from './types.js';
 
 const defaultModel = 'claude-sonnet-4-5';
 const fakeSignature = 'sig_fake';
@@ -157,7 +151,8 @@ export function anthropicStreamEvents({
   const block = (contentBlock: unknown, deltas: unknown[]): void => {
     events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: contentBlock } });
     if (index === 0 && ping) events.push({ event: 'ping', data: { type: 'ping' } });
-    for (const delta of deltas) events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta } });
+    for (const delta of deltas)
+      events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta } });
     events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
     index += 1;
   };
@@ -226,6 +221,9 @@ export function anthropicError({
 export function anthropicErrorEvent({
   message = 'Overloaded',
   type = 'overloaded_error',
-}: { message?: string; type?: string } = {}): AnthropicSseEvent {
+}: {
+  message?: string;
+  type?: string;
+} = {}): AnthropicSseEvent {
   return { event: 'error', data: { type: 'error', error: { type, message } } };
 }

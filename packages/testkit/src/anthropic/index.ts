@@ -1,3 +1,4 @@
+export { serializeAnthropicEvent } from './anthropic-exchange.js';
 export {
   type AnthropicMessageOptions,
   type AnthropicStreamEventsOptions,
@@ -10,6 +11,5 @@ export {
   anthropicStreamEvents,
   anthropicUsage,
 } from './anthropic-fixtures.js';
-export { serializeAnthropicEvent } from './anthropic-exchange.js';
 export { defaultFakeAnthropicModels, startFakeAnthropic } from './fake-anthropic.js';
 export type * from './types.js';

@@ -1,0 +1,210 @@
+import {
+  createHttpClient,
+  type HttpClientOptions,
+  invalidUpstreamResponse,
+  parseSse,
+  readText,
+  transportError,
+  type UpstreamResponse,
+} from '@switchyard/provider-utils';
+import {
+  type ChatCall,
+  type ChatCompletion,
+  chunkPart,
+  GatewayError,
+  isGatewayError,
+  JsonPayload,
+  type ProviderV1,
+  type StreamPart,
+  type UpstreamMeta,
+} from '@switchyard/spec';
+import { anthropicStreamError, anthropicUpstreamError } from './anthropic-upstream-error.js';
+import type { AnthropicStreamEvent } from './anthropic-wire-types.js';
+import { convertFromAnthropicMessage, isAnthropicMessage } from './convert-from-anthropic-message.js';
+import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
+import { createAnthropicStreamConverter } from './create-anthropic-stream-converter.js';
+
+export const anthropicDefaultBaseURL = 'https://api.anthropic.com';
+export const anthropicDefaultVersion = '2023-06-01';
+
+/** A short list of current Claude models, listed in `GET /v1/models` (any other id is still served). */
+export const anthropicDefaultModels: readonly string[] = Object.freeze([
+  'claude-opus-4-6',
+  'claude-sonnet-4-6',
+  'claude-opus-4-5',
+  'claude-sonnet-4-5',
+  'claude-haiku-4-5',
+]);
+
+export interface AnthropicProviderOptions {
+  /** Defaults to `ANTHROPIC_API_KEY`; sent as `x-api-key`. */
+  apiKey?: string;
+  /** Defaults to `ANTHROPIC_BASE_URL`, then `https://api.anthropic.com`. Without `/v1` (the provider adds it). */
+  baseURL?: string;
+  /** The provider id used in model names (`anthropic` in `anthropic/claude-sonnet-4-5`). */
+  id?: string;
+  models?: readonly string[];
+  /** `max_tokens` (required by Anthropic) when the client sets neither `max_completion_tokens` nor `max_tokens`. */
+  defaultMaxTokens?: number;
+  /** Sent as `anthropic-version`. */
+  anthropicVersion?: string;
+  http?: Omit<HttpClientOptions, 'baseURL' | 'providerId'>;
+}
+
+function upstreamMeta(response: UpstreamResponse): UpstreamMeta {
+  const requestId = response.headers['request-id'];
+  return { status: response.status, requestId: typeof requestId === 'string' ? requestId : undefined };
+}
+
+function isEventStream(response: UpstreamResponse): boolean {
+  const contentType = response.headers['content-type'];
+  return typeof contentType === 'string' && contentType.includes('text/event-stream');
+}
+
+/** Checks every option once, at construction; returns the API key. */
+function validateOptions({
+  apiKey,
+  baseURL,
+  id,
+  defaultMaxTokens,
+  anthropicVersion,
+}: Required<Pick<AnthropicProviderOptions, 'baseURL' | 'id' | 'defaultMaxTokens' | 'anthropicVersion'>> & {
+  apiKey: string | undefined;
+}): string {
+  if (!apiKey) throw new Error('createAnthropicProvider: no API key: pass `apiKey` or set ANTHROPIC_API_KEY.');
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    throw new TypeError('createAnthropicProvider: `baseURL` (or ANTHROPIC_BASE_URL) is not a valid URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError('createAnthropicProvider: `baseURL` (or ANTHROPIC_BASE_URL) must be an http or https URL.');
+  }
+  if (/\/v1\/?$/.test(url.pathname)) {
+    throw new TypeError(
+      'createAnthropicProvider: `baseURL` must not end in /v1 (Anthropic base URLs have none; /v1/messages is added).',
+    );
+  }
+  if (typeof id !== 'string' || id.length === 0) throw new TypeError('createAnthropicProvider: `id` must be a non-empty string.');
+  if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1) {
+    throw new TypeError('createAnthropicProvider: `defaultMaxTokens` must be a positive integer.');
+  }
+  if (typeof anthropicVersion !== 'string' || anthropicVersion.length === 0) {
+    throw new TypeError('createAnthropicProvider: `anthropicVersion` must be a non-empty string.');
+  }
+  return apiKey;
+}
+
+/**
+ * The Anthropic provider: canonical (OpenAI Chat Completions) requests are translated into Anthropic
+ * Messages calls and the answers (streamed or not) back into canonical completions and chunks.
+ *
+ * @throws Error at construction when there is no API key or an option is invalid.
+ */
+export function createAnthropicProvider({
+  apiKey = process.env.ANTHROPIC_API_KEY,
+  baseURL = process.env.ANTHROPIC_BASE_URL || anthropicDefaultBaseURL,
+  id = 'anthropic',
+  models = anthropicDefaultModels,
+  defaultMaxTokens = 4096,
+  anthropicVersion = anthropicDefaultVersion,
+  http = {},
+}: AnthropicProviderOptions = {}): ProviderV1 {
+  const key = validateOptions({ apiKey, baseURL, id, defaultMaxTokens, anthropicVersion });
+  const client = createHttpClient({ ...http, baseURL, providerId: id });
+  const secrets = [key];
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-api-key': key,
+    'anthropic-version': anthropicVersion,
+  };
+
+  async function postMessages(call: ChatCall, stream: boolean): Promise<UpstreamResponse> {
+    const body = convertToAnthropicRequest({ model: call.model, request: call.request, defaultMaxTokens, stream });
+    const response = await client.request({
+      method: 'POST',
+      path: '/v1/messages',
+      headers: stream ? { ...headers, accept: 'text/event-stream' } : headers,
+      body: JSON.stringify(body),
+      signal: call.signal,
+    });
+    if (response.status >= 200 && response.status < 300) return response;
+    const bodyText = await readText(response.body).catch(() => '');
+    throw anthropicUpstreamError({ providerId: id, status: response.status, headers: response.headers, bodyText, secrets });
+  }
+
+  function parseEvent(data: string): AnthropicStreamEvent {
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      throw invalidUpstreamResponse(id, 'a stream event is not valid JSON');
+    }
+    if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
+      throw invalidUpstreamResponse(id, 'a stream event has no type');
+    }
+    return value as AnthropicStreamEvent;
+  }
+
+  async function* streamParts(response: UpstreamResponse, call: ChatCall): AsyncGenerator<StreamPart> {
+    const converter = createAnthropicStreamConverter({ created: Math.floor(Date.now() / 1000), model: call.model });
+    try {
+      for await (const sse of parseSse(response.body)) {
+        const event = parseEvent(sse.data);
+        if (sse.event === 'error' || event.type === 'error') throw anthropicStreamError({ providerId: id, data: event, secrets });
+        for (const chunk of converter.push(event)) yield chunkPart(JsonPayload.fromValue(chunk));
+        if (converter.completed) break;
+      }
+    } catch (error) {
+      throw isGatewayError(error) ? error : transportError(error, id, call.signal);
+    }
+    if (!converter.completed) {
+      throw new GatewayError({
+        message: `The upstream provider "${id}" ended the stream before it was complete.`,
+        kind: 'upstream',
+        status: 502,
+        code: 'upstream_stream_truncated',
+        retryable: true,
+      });
+    }
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id,
+    models,
+
+    async chat(call: ChatCall) {
+      const response = await postMessages(call, false);
+      let text: string;
+      try {
+        text = await readText(response.body);
+      } catch (error) {
+        throw isGatewayError(error) ? error : transportError(error, id, call.signal);
+      }
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        throw invalidUpstreamResponse(id, 'the body is not valid JSON');
+      }
+      if (!isAnthropicMessage(message)) throw invalidUpstreamResponse(id, 'the body is not an Anthropic message');
+      const completion = convertFromAnthropicMessage({ message, created: Math.floor(Date.now() / 1000) });
+      return { body: JsonPayload.fromValue<ChatCompletion>(completion), upstream: upstreamMeta(response) };
+    },
+
+    async streamChat(call: ChatCall) {
+      const response = await postMessages(call, true);
+      if (!isEventStream(response)) {
+        const text = await readText(response.body).catch(() => '');
+        throw text.includes('"error"')
+          ? anthropicUpstreamError({ providerId: id, status: 502, headers: {}, bodyText: text, secrets })
+          : invalidUpstreamResponse(id, 'a streaming request was not answered with an event stream');
+      }
+      return { parts: streamParts(response, call), upstream: upstreamMeta(response) };
+    },
+
+    close: () => client.close(),
+  };
+}
