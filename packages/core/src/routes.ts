@@ -1,5 +1,6 @@
 import { type ChatRequest, chatRequestSchema, type EmbeddingRequest, embeddingRequestSchema } from '@switchyard/spec';
 import type { Dialect } from './dialect.js';
+import { anthropicDialect, decodeAnthropicRequest } from './dialects/anthropic/index.js';
 import { openAIDialect } from './dialects/openai-dialect.js';
 import { parseWith } from './validation.js';
 
@@ -104,7 +105,17 @@ const openAIEmbeddings: PipelineRoute = {
   decode: (body) => ({ operation: 'embeddings', request: parseWith(embeddingRequestSchema, body) }),
 };
 
-/** The default table: the OpenAI API, served with and without the `/v1` prefix, plus `/healthz`. */
+const anthropicMessages: PipelineRoute = {
+  method: 'POST',
+  kind: 'pipeline',
+  dialect: anthropicDialect,
+  decode: (body) => ({ operation: 'chat', request: decodeAnthropicRequest(body) }),
+};
+
+/**
+ * The default table: the OpenAI API (with and without the `/v1` prefix), Anthropic Messages
+ * (`/v1/messages`), and `/healthz`. Errors under `/v1/messages` are written in Anthropic's shape.
+ */
 export function createRouteTable(): RouteTable {
   const table = new RouteTable(openAIDialect);
   for (const prefix of ['/v1', '']) {
@@ -112,6 +123,8 @@ export function createRouteTable(): RouteTable {
     table.add(`${prefix}/embeddings`, openAIEmbeddings);
     table.add(`${prefix}/models`, { method: 'GET', kind: 'models', dialect: openAIDialect });
   }
+  table.add('/v1/messages', anthropicMessages);
+  table.dialectFor('/v1/messages', anthropicDialect);
   table.add('/healthz', { method: 'GET', kind: 'health', dialect: openAIDialect });
   return table;
 }

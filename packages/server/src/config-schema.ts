@@ -4,8 +4,8 @@ import { z } from 'zod';
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export const providerConfigSchema = z.strictObject({
-  /** Which plugin serves this entry; inferred from the entry's name when it is `openai`, `mock` or a preset. */
-  type: z.enum(['openai', 'openai-compatible', 'mock']).optional(),
+  /** Which plugin serves this entry; inferred from the entry's name (`openai`, `anthropic`, `gemini`, `mock`, a preset). */
+  type: z.enum(['openai', 'openai-compatible', 'anthropic', 'gemini', 'mock']).optional(),
   /** An OpenAI-compatible preset: deepseek, groq, mistral, together, openrouter, ollama, vllm. */
   preset: z.string().optional(),
   apiKey: z.string().min(1).optional(),

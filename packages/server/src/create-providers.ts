@@ -1,3 +1,5 @@
+import { anthropicProviderFromEnv, createAnthropicProvider } from '@switchyard/provider-anthropic';
+import { createGeminiProvider, geminiProviderFromEnv } from '@switchyard/provider-gemini';
 import { createMockProvider } from '@switchyard/provider-mock';
 import { createOpenAIProvider, openAIProviderFromEnv } from '@switchyard/provider-openai';
 import {
@@ -21,6 +23,10 @@ export function providersFromEnv(env: Env = process.env): ProviderV1[] {
   const providers: ProviderV1[] = [createMockProvider()];
   const openai = openAIProviderFromEnv(env);
   if (openai) providers.push(openai);
+  const anthropic = anthropicProviderFromEnv(env);
+  if (anthropic) providers.push(anthropic);
+  const gemini = geminiProviderFromEnv(env);
+  if (gemini) providers.push(gemini);
   providers.push(...presetProvidersFromEnv(env));
   return providers;
 }
@@ -32,9 +38,24 @@ function readEnv(env: Env, name: string): string | undefined {
 }
 
 function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1 {
-  const type = entry.type ?? (id === 'openai' || id === 'mock' ? id : 'openai-compatible');
+  const type = entry.type ?? (id === 'openai' || id === 'mock' || id === 'anthropic' || id === 'gemini' ? id : 'openai-compatible');
   const common = { id, ...(entry.models ? { models: entry.models } : {}), ...(entry.http ? { http: entry.http } : {}) };
   if (type === 'mock') return createMockProvider({ id });
+  if (type === 'gemini') {
+    return createGeminiProvider({
+      ...common,
+      apiKey: entry.apiKey ?? readEnv(env, 'GEMINI_API_KEY') ?? '',
+      baseURL: entry.baseURL ?? readEnv(env, 'GEMINI_BASE_URL') ?? 'https://generativelanguage.googleapis.com',
+    });
+  }
+  if (type === 'anthropic') {
+    return createAnthropicProvider({
+      ...common,
+      // '' rather than undefined: an undefined key would make the plugin fall back to process.env, not `env`.
+      apiKey: entry.apiKey ?? readEnv(env, 'ANTHROPIC_API_KEY') ?? '',
+      baseURL: entry.baseURL ?? readEnv(env, 'ANTHROPIC_BASE_URL') ?? 'https://api.anthropic.com',
+    });
+  }
   if (type === 'openai') {
     return createOpenAIProvider({
       ...common,

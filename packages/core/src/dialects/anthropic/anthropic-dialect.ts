@@ -1,0 +1,21 @@
+import { invalidRequest } from '@switchyard/spec';
+import type { Dialect } from '../../dialect.js';
+import { encodeAnthropicError } from './encode-anthropic-error.js';
+import { encodeAnthropicMessage } from './encode-anthropic-message.js';
+import { encodeAnthropicStream } from './encode-anthropic-stream.js';
+
+/**
+ * The Anthropic Messages dialect: `{"type":"error","error":{type,message}}` errors, `message` bodies and
+ * `event:`-named SSE streams, whatever provider produced the canonical result.
+ */
+export const anthropicDialect: Dialect = {
+  name: 'anthropic',
+  encodeError: encodeAnthropicError,
+  encodeCompletion: (result) => JSON.stringify(encodeAnthropicMessage(result.body.value)),
+  encodeEmbeddings() {
+    throw invalidRequest('The Anthropic API has no embeddings endpoint; use POST /v1/embeddings.', {
+      code: 'unsupported_operation',
+    });
+  },
+  encodeStream: (parts) => encodeAnthropicStream(parts),
+};

@@ -1,0 +1,29 @@
+import { type StreamPart, toGatewayError } from '@switchyard/spec';
+import type { AnthropicStreamEvent } from './anthropic-wire-types.js';
+import { createAnthropicStreamEncoder } from './create-anthropic-stream-encoder.js';
+import { anthropicErrorBody } from './encode-anthropic-error.js';
+
+/** One SSE frame: Anthropic SDKs dispatch on the `event:` line, so it is always written. */
+export function formatAnthropicEvent(event: AnthropicStreamEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/**
+ * Canonical stream parts → Anthropic SSE text, one string per part that produces events, as parts arrive
+ * (see `createAnthropicStreamEncoder`). Usage is always reported. An error thrown by `parts` becomes an
+ * `event: error` frame (`{"type":"error","error":{"type","message"}}`) and is rethrown, so the stream never
+ * ends cleanly after a failure.
+ */
+export async function* encodeAnthropicStream(parts: AsyncIterable<StreamPart>): AsyncGenerator<string> {
+  const encoder = createAnthropicStreamEncoder();
+  try {
+    for await (const part of parts) {
+      const events = encoder.push(part.chunk.value);
+      if (events.length > 0) yield events.map(formatAnthropicEvent).join('');
+    }
+  } catch (error) {
+    yield formatAnthropicEvent(anthropicErrorBody(toGatewayError(error)));
+    throw error;
+  }
+  yield encoder.finish().map(formatAnthropicEvent).join('');
+}

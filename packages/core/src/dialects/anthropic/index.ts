@@ -1,0 +1,15 @@
+export { anthropicDialect } from './anthropic-dialect.js';
+export { type AnthropicRequest, anthropicRequestSchema } from './anthropic-request-schema.js';
+export type * from './anthropic-wire-types.js';
+export { type AnthropicStreamEncoder, createAnthropicStreamEncoder } from './create-anthropic-stream-encoder.js';
+export { decodeAnthropicMessages, decodeAnthropicSystem } from './decode-anthropic-messages.js';
+export { decodeAnthropicRequest } from './decode-anthropic-request.js';
+export { toolErrorPrefix } from './decode-anthropic-tool-result.js';
+export { decodeAnthropicToolChoice, decodeAnthropicTools } from './decode-anthropic-tools.js';
+export { anthropicErrorBody, anthropicErrorType, anthropicErrorTypes, encodeAnthropicError } from './encode-anthropic-error.js';
+export { encodeAnthropicMessage } from './encode-anthropic-message.js';
+export { encodeAnthropicStream, formatAnthropicEvent } from './encode-anthropic-stream.js';
+export { encodeAnthropicUsage } from './encode-anthropic-usage.js';
+export { anthropicStopReasons, mapFinishReasonToAnthropic } from './map-finish-reason-to-anthropic.js';
+export { mapThinkingBudgetToReasoningEffort, mapThinkingToReasoningEffort } from './map-thinking-to-reasoning-effort.js';
+export { unmappedAnthropicFields } from './unmapped-anthropic-fields.js';
