@@ -187,10 +187,11 @@ export function createGateway({
       return json(200, headers, body);
     } catch (thrown) {
       const error = toGatewayError(thrown);
+      // A client that went away is not a server failure: nobody reads this answer, so it is logged as 499.
       const aborted = context.signal.aborted;
-      logFailure(logger, context.requestId, error);
+      if (!aborted) logFailure(logger, context.requestId, error);
       finish(context, {
-        status: error.status,
+        status: aborted ? 499 : error.status,
         aborted,
         error: { code: error.code, status: error.status },
         durationMs: performance.now() - context.startedAt,

@@ -80,19 +80,24 @@ async function* guardIdle(
   deploymentId: string,
   release: () => void,
 ): AsyncGenerator<StreamPart> {
-  const timer = setTimeout(
-    () =>
-      controller.abort(
-        timeoutError(`The deployment "${deploymentId}" went silent for ${idleMs} ms mid-stream.`, {
-          code: 'stream_idle_timeout',
-        }),
-      ),
-    idleMs,
-  );
+  const arm = () =>
+    setTimeout(
+      () =>
+        controller.abort(
+          timeoutError(`The deployment "${deploymentId}" went silent for ${idleMs} ms mid-stream.`, {
+            code: 'stream_idle_timeout',
+          }),
+        ),
+      idleMs,
+    );
+  let timer = arm();
   try {
     for await (const part of parts) {
-      timer.refresh();
+      // Only the upstream's silence counts: while the consumer holds a part (a slow client, backpressure)
+      // nothing is pulled, so the clock stops until the next part is asked for.
+      clearTimeout(timer);
       yield part;
+      timer = arm();
     }
   } catch (error) {
     throw controller.signal.aborted ? controller.signal.reason : error;
