@@ -1,5 +1,7 @@
+export * from './anthropic/index.js';
 export { decodeFloat32Base64, encodeFloat32Base64, fakeEmbedding } from './fake-embedding.js';
 export { defaultFakeModels, startFakeOpenAI } from './fake-openai.js';
+export * from './gemini/index.js';
 export {
   countWords,
   type OpenAIChunksOptions,
@@ -11,5 +13,3 @@ export {
   openaiUsage,
 } from './openai-fixtures.js';
 export type * from './types.js';
-export * from './gemini/index.js';
-export * from './anthropic/index.js';

@@ -98,7 +98,7 @@ function checkKey(exchange: Exchange, apiKey: string, recorded: GeminiRecordedRe
     sendGeminiError(exchange, {
       status: 403,
       message:
-        'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.',
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
     });
     return false;
   }

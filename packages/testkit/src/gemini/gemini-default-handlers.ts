@@ -21,7 +21,15 @@ function rejectInvalid(exchange: Exchange, message: string): void {
   sendGeminiError(exchange, { status: 400, message });
 }
 
-const partFields = ['text', 'inlineData', 'fileData', 'functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult'];
+const partFields = [
+  'text',
+  'inlineData',
+  'fileData',
+  'functionCall',
+  'functionResponse',
+  'executableCode',
+  'codeExecutionResult',
+];
 
 /** Checks a `Content`; returns Gemini's error message, or undefined when it is valid. */
 function contentProblem(content: unknown, where: string, roleRequired: boolean): string | undefined {
@@ -196,12 +204,21 @@ function buildReply(exchange: Exchange, model: string, body: JsonRecord, content
     calls,
     finishReason,
     candidates,
-    response: { candidates: candidateList, usageMetadata, modelVersion: model, responseId: `fake-gemini-${exchange.requestNumber}` },
+    response: {
+      candidates: candidateList,
+      usageMetadata,
+      modelVersion: model,
+      responseId: `fake-gemini-${exchange.requestNumber}`,
+    },
   };
 }
 
 /** Validates a `GenerateContentRequest`; sends the 400 and returns undefined when it is invalid. */
-function readGenerateRequest(exchange: Exchange, model: string, body: unknown): { body: JsonRecord; contents: unknown[] } | undefined {
+function readGenerateRequest(
+  exchange: Exchange,
+  model: string,
+  body: unknown,
+): { body: JsonRecord; contents: unknown[] } | undefined {
   if (!isRecord(body)) {
     rejectInvalid(exchange, 'Invalid JSON payload received. Expected an object.');
     return undefined;

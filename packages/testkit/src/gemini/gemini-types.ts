@@ -3,12 +3,7 @@
  * scripting and recording types. Defined here, not imported, so the fake checks the gateway against the
  * format Google sends rather than against the gateway's own types.
  */
-import type {
-  ScriptedHangResponse,
-  ScriptedJsonResponse,
-  ScriptedRawResponse,
-  ScriptedResetResponse,
-} from '../types.js';
+import type { ScriptedHangResponse, ScriptedJsonResponse, ScriptedRawResponse, ScriptedResetResponse } from '../types.js';
 
 export interface GeminiFunctionCall {
   name: string;
