@@ -15,11 +15,11 @@ import { composeDispatch, type DispatchInterceptor, providerDispatch } from './d
 import { toFetchResponse, toInbound } from './fetch-bridge.js';
 import type { Inbound, Outbound } from './http-types.js';
 import { createJsonLogger, type Logger } from './logger.js';
-import { createRequestContext, type RequestContext } from './request-context.js';
 import { composeMiddleware, type Middleware } from './middleware.js';
 import { createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
+import { createRequestContext, type RequestContext } from './request-context.js';
 import { requestIdFor } from './request-id.js';
-import { createRouteTable, type DecodedRequest, type PipelineRoute } from './routes.js';
+import { createRouteTable, type DecodedRequest, type PipelineRoute, type TokenCountRoute } from './routes.js';
 import { observeStreamUsage } from './stream-usage.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -102,6 +102,7 @@ export function createGateway({
         }
         throw notFound(`Unknown request URL: ${inbound.method} ${path.slice(0, 200)}.`, { code: 'unknown_url' });
       }
+      if (route.kind === 'count_tokens') return await countTokens(inbound, route, requestId, baseHeaders);
       if (route.kind !== 'pipeline') {
         return route.kind === 'health'
           ? json(200, baseHeaders, '{"status":"ok"}')
@@ -119,6 +120,29 @@ export function createGateway({
       logger.info('request', { requestId, method: inbound.method, path, status: error.status, errorCode: error.code });
       return errorOutbound(dialect, error, baseHeaders);
     }
+  }
+
+  /**
+   * Anthropic's `count_tokens`, answered by the target provider's own tokenizer. Models resolve like chat
+   * models (`provider/model`, bare names, core aliases); router aliases are not resolved here.
+   */
+  async function countTokens(
+    inbound: Inbound,
+    route: TokenCountRoute,
+    requestId: string,
+    headers: Record<string, string>,
+  ): Promise<Outbound> {
+    const request = route.decode(decodeBody(inbound));
+    const target = registry.resolve(request.model).targets[0];
+    if (!target?.provider.countTokens) {
+      throw invalidRequest(`Token counting is not offered by the provider of "${request.model.slice(0, 200)}".`, {
+        code: 'unsupported_operation',
+        param: 'model',
+      });
+    }
+    const signal = inbound.signal ?? new AbortController().signal;
+    const counted = await target.provider.countTokens({ model: target.model, request, signal, requestId });
+    return json(200, headers, JSON.stringify({ input_tokens: counted.inputTokens }));
   }
 
   function decodeBody(inbound: Inbound): unknown {
@@ -154,20 +178,21 @@ export function createGateway({
 
   function finish(context: RequestContext, outcome: FinishOutcome): void {
     const result = context.result;
-    if (logInfo) logger.info('request', {
-      requestId: context.requestId,
-      method: context.http.method,
-      path: context.http.path,
-      status: outcome.status,
-      provider: result?.providerId,
-      model: result?.model,
-      stream: result?.type === 'stream',
-      promptTokens: context.usage?.prompt_tokens,
-      completionTokens: context.usage?.completion_tokens,
-      durationMs: Math.round(outcome.durationMs * 100) / 100,
-      aborted: outcome.aborted || undefined,
-      errorCode: outcome.error?.code ?? undefined,
-    });
+    if (logInfo)
+      logger.info('request', {
+        requestId: context.requestId,
+        method: context.http.method,
+        path: context.http.path,
+        status: outcome.status,
+        provider: result?.providerId,
+        model: result?.model,
+        stream: result?.type === 'stream',
+        promptTokens: context.usage?.prompt_tokens,
+        completionTokens: context.usage?.completion_tokens,
+        durationMs: Math.round(outcome.durationMs * 100) / 100,
+        aborted: outcome.aborted || undefined,
+        errorCode: outcome.error?.code ?? undefined,
+      });
     context.finish(outcome);
   }
 

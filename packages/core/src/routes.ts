@@ -1,6 +1,13 @@
-import { type ChatRequest, chatRequestSchema, type EmbeddingRequest, embeddingRequestSchema } from '@switchyard/spec';
+import {
+  type ChatRequest,
+  chatRequestSchema,
+  type EmbeddingRequest,
+  embeddingRequestSchema,
+  invalidRequest,
+} from '@switchyard/spec';
 import type { Dialect } from './dialect.js';
 import { anthropicDialect, decodeAnthropicRequest } from './dialects/anthropic/index.js';
+import { decodeGeminiRequest, geminiDialect } from './dialects/gemini/index.js';
 import { openAIDialect } from './dialects/openai-dialect.js';
 import { parseWith } from './validation.js';
 
@@ -22,7 +29,13 @@ export interface ServiceRoute extends RouteBase {
   readonly kind: 'models' | 'health';
 }
 
-export type Route = PipelineRoute | ServiceRoute;
+/** Counts a chat request's input tokens with the target provider's tokenizer (Anthropic `count_tokens`). */
+export interface TokenCountRoute extends RouteBase {
+  readonly kind: 'count_tokens';
+  decode(body: unknown): ChatRequest;
+}
+
+export type Route = PipelineRoute | ServiceRoute | TokenCountRoute;
 
 export interface RouteMatch {
   route?: Route;
@@ -75,7 +88,9 @@ export class RouteTable {
     const routes = this.#exact.get(path);
     if (routes) {
       const route = routes.find((candidate) => candidate.method === method);
-      return route ? { route, parameters: {}, dialect: route.dialect } : { parameters: {}, allowed: routes.map((candidate) => candidate.method), dialect };
+      return route
+        ? { route, parameters: {}, dialect: route.dialect }
+        : { parameters: {}, allowed: routes.map((candidate) => candidate.method), dialect };
     }
     const allowed: string[] = [];
     for (const { pattern, route } of this.#patterns) {
@@ -105,6 +120,10 @@ const openAIEmbeddings: PipelineRoute = {
   decode: (body) => ({ operation: 'embeddings', request: parseWith(embeddingRequestSchema, body) }),
 };
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 const anthropicMessages: PipelineRoute = {
   method: 'POST',
   kind: 'pipeline',
@@ -112,9 +131,30 @@ const anthropicMessages: PipelineRoute = {
   decode: (body) => ({ operation: 'chat', request: decodeAnthropicRequest(body) }),
 };
 
+/** Gemini's `models/{model}:generateContent` and `:streamGenerateContent` (SSE only: `?alt=sse`). */
+const geminiGenerate: PipelineRoute = {
+  method: 'POST',
+  kind: 'pipeline',
+  dialect: geminiDialect,
+  decode(body, parameters, query) {
+    const stream = parameters.action === 'streamGenerateContent';
+    if (stream && query.get('alt') !== 'sse') {
+      throw invalidRequest('Streaming is served as server-sent events only: add `?alt=sse` to the URL.', {
+        code: 'unsupported_stream_format',
+        param: 'alt',
+      });
+    }
+    return {
+      operation: 'chat',
+      request: decodeGeminiRequest(body, { model: decodeURIComponent(parameters.model ?? ''), stream }),
+    };
+  },
+};
+
 /**
  * The default table: the OpenAI API (with and without the `/v1` prefix), Anthropic Messages
- * (`/v1/messages`), and `/healthz`. Errors under `/v1/messages` are written in Anthropic's shape.
+ * (`/v1/messages`, `/v1/messages/count_tokens`), Gemini (`/v1beta/models/{model}:generateContent` and
+ * `:streamGenerateContent`), and `/healthz`. Errors under each dialect's paths use that dialect's shape.
  */
 export function createRouteTable(): RouteTable {
   const table = new RouteTable(openAIDialect);
@@ -124,7 +164,16 @@ export function createRouteTable(): RouteTable {
     table.add(`${prefix}/models`, { method: 'GET', kind: 'models', dialect: openAIDialect });
   }
   table.add('/v1/messages', anthropicMessages);
+  table.add('/v1/messages/count_tokens', {
+    method: 'POST',
+    kind: 'count_tokens',
+    dialect: anthropicDialect,
+    // count_tokens takes a Messages body without `max_tokens`.
+    decode: (body) => decodeAnthropicRequest(isRecord(body) && body.max_tokens === undefined ? { ...body, max_tokens: 1 } : body),
+  });
   table.dialectFor('/v1/messages', anthropicDialect);
+  table.addPattern(/^\/v1(?:beta)?\/models\/(?<model>[^:]+):(?<action>generateContent|streamGenerateContent)$/, geminiGenerate);
+  table.dialectFor('/v1beta/', geminiDialect);
   table.add('/healthz', { method: 'GET', kind: 'health', dialect: openAIDialect });
   return table;
 }

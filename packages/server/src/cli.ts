@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createJsonLogger } from '@switchyard/core';
+import { buildFromConfig } from './build-from-config.js';
 import { ConfigError } from './config-error.js';
 import type { SwitchyardConfig } from './config-schema.js';
-import { buildFromConfig } from './build-from-config.js';
 import { gatewayFromConfig } from './gateway-from-config.js';
 import { loadConfigFile, parseConfig } from './load-config.js';
 import { type RunningServer, startServer } from './start-server.js';

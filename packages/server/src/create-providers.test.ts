@@ -1,8 +1,8 @@
 import type { ProviderV1 } from '@switchyard/spec';
 import { type FakeOpenAI, startFakeOpenAI } from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
 import { buildFromConfig } from './build-from-config.js';
+import { ConfigError } from './config-error.js';
 import { providersFromEnv } from './create-providers.js';
 import { parseConfig } from './load-config.js';
 

@@ -38,7 +38,8 @@ function readEnv(env: Env, name: string): string | undefined {
 }
 
 function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1 {
-  const type = entry.type ?? (id === 'openai' || id === 'mock' || id === 'anthropic' || id === 'gemini' ? id : 'openai-compatible');
+  const type =
+    entry.type ?? (id === 'openai' || id === 'mock' || id === 'anthropic' || id === 'gemini' ? id : 'openai-compatible');
   const common = { id, ...(entry.models ? { models: entry.models } : {}), ...(entry.http ? { http: entry.http } : {}) };
   if (type === 'mock') return createMockProvider({ id });
   if (type === 'gemini') {
@@ -85,7 +86,10 @@ function createProvider(id: string, entry: ProviderConfig, env: Env): ProviderV1
 }
 
 /** The providers a config asks for, and a problem (with its path) for each entry that could not be built. */
-export function buildProviders(config: SwitchyardConfig, env: Env = process.env): { providers: ProviderV1[]; issues: ConfigIssue[] } {
+export function buildProviders(
+  config: SwitchyardConfig,
+  env: Env = process.env,
+): { providers: ProviderV1[]; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const providers: ProviderV1[] = [];
   if (config.providers === undefined) return { providers: providersFromEnv(env), issues };

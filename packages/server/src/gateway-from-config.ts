@@ -15,7 +15,13 @@ export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middlewa
  */
 export function gatewayFromConfig(
   config: SwitchyardConfig,
-  { env = process.env, logger = createJsonLogger({ level: config.server.logLevel }), source, middleware = [], interceptors = [] }: GatewayFromConfigOptions = {},
+  {
+    env = process.env,
+    logger = createJsonLogger({ level: config.server.logLevel }),
+    source,
+    middleware = [],
+    interceptors = [],
+  }: GatewayFromConfigOptions = {},
 ): Gateway {
   const { providers, router } = buildFromConfig(config, env, source);
   return createGateway({

@@ -1,9 +1,17 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import { createGateway, silentLogger } from '@switchyard/core';
 import { createAnthropicProvider } from '@switchyard/provider-anthropic';
 import { createGeminiProvider } from '@switchyard/provider-gemini';
 import { createOpenAIProvider } from '@switchyard/provider-openai';
-import { type FakeAnthropic, type FakeGemini, type FakeOpenAI, startFakeAnthropic, startFakeGemini, startFakeOpenAI } from '@switchyard/testkit';
+import {
+  type FakeAnthropic,
+  type FakeGemini,
+  type FakeOpenAI,
+  startFakeAnthropic,
+  startFakeGemini,
+  startFakeOpenAI,
+} from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/start-server.js';
@@ -19,7 +27,11 @@ let geminiUpstream: FakeGemini;
 let server: RunningServer;
 
 beforeAll(async () => {
-  [openaiUpstream, anthropicUpstream, geminiUpstream] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
+  [openaiUpstream, anthropicUpstream, geminiUpstream] = await Promise.all([
+    startFakeOpenAI(),
+    startFakeAnthropic(),
+    startFakeGemini(),
+  ]);
   const gateway = createGateway({
     providers: [
       createOpenAIProvider({ apiKey: 'sk-openai', baseURL: openaiUpstream.url }),
@@ -74,9 +86,25 @@ const ingresses: Record<string, () => Ingress> = {
       },
     };
   },
+  gemini: () => {
+    const client = new GoogleGenAI({ apiKey: 'gateway-key', httpOptions: { baseUrl: server.url } });
+    return {
+      async complete(model, text) {
+        const response = await client.models.generateContent({ model, contents: text });
+        return response.text ?? '';
+      },
+      async stream(model, text) {
+        let result = '';
+        for await (const chunk of await client.models.generateContentStream({ model, contents: text }))
+          result += chunk.text ?? '';
+        return result;
+      },
+    };
+  },
   anthropic: () => {
     const client = new Anthropic({ baseURL: server.url, apiKey: 'gateway-key', maxRetries: 0 });
-    const textOf = (content: Anthropic.ContentBlock[]) => content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    const textOf = (content: Anthropic.ContentBlock[]) =>
+      content.map((block) => (block.type === 'text' ? block.text : '')).join('');
     return {
       async complete(model, text) {
         const message = await client.messages.create({ model, max_tokens: 256, messages: [{ role: 'user', content: text }] });
@@ -113,3 +141,49 @@ for (const [ingressName, makeIngress] of Object.entries(ingresses)) {
     }
   });
 }
+
+describe('Anthropic count_tokens', () => {
+  it('is answered by an Anthropic target with the upstream count', async () => {
+    const client = new Anthropic({ baseURL: server.url, apiKey: 'gateway-key', maxRetries: 0 });
+    const counted = await client.messages.countTokens({
+      model: providers.anthropic?.model ?? '',
+      messages: [{ role: 'user', content: 'count these words please' }],
+    });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+    expect(anthropicUpstream.lastRequest()?.path).toBe('/v1/messages/count_tokens');
+  });
+
+  it('is refused in the Anthropic error shape for a provider without a tokenizer endpoint', async () => {
+    const client = new Anthropic({ baseURL: server.url, apiKey: 'gateway-key', maxRetries: 0 });
+    const error = await client.messages
+      .countTokens({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((error as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error' },
+    });
+  });
+});
+
+describe('errors in each dialect', () => {
+  it('answers an unknown model in the Anthropic shape on /v1/messages', async () => {
+    const response = await fetch(`${server.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'nope/x', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+
+  it('answers an unknown model in the Gemini shape on :generateContent', async () => {
+    const response = await fetch(`${server.url}/v1beta/models/nope-x:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }] }] }),
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
+  });
+});

@@ -47,6 +47,11 @@ export interface EmbeddingResult {
   upstream: UpstreamMeta;
 }
 
+export interface TokenCountResult {
+  inputTokens: number;
+  upstream: UpstreamMeta;
+}
+
 export interface ProviderV1 {
   readonly specificationVersion: 'v1';
   /** The id used in model names: `openai` in `openai/gpt-4o`. */
@@ -57,6 +62,8 @@ export interface ProviderV1 {
   /** Called for `stream: true`. Resolves once the upstream has answered with a streaming response. */
   streamChat(call: ChatCall): Promise<StreamResult>;
   embed?(call: EmbeddingCall): Promise<EmbeddingResult>;
+  /** Counts the input tokens of a chat request with the upstream's own tokenizer, where it offers one. */
+  countTokens?(call: ChatCall): Promise<TokenCountResult>;
   /** Releases pooled connections. */
   close?(): Promise<void>;
 }

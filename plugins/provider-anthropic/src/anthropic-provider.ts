@@ -205,6 +205,40 @@ export function createAnthropicProvider({
       return { parts: streamParts(response, call), upstream: upstreamMeta(response) };
     },
 
+    async countTokens(call: ChatCall) {
+      const { model, messages, system, tools, tool_choice, thinking } = convertToAnthropicRequest({
+        model: call.model,
+        request: call.request,
+        defaultMaxTokens,
+        stream: false,
+      }) as unknown as Record<string, unknown>;
+      const response = await client.request({
+        method: 'POST',
+        path: '/v1/messages/count_tokens',
+        headers,
+        body: JSON.stringify({ model, messages, system, tools, tool_choice, thinking }),
+        signal: call.signal,
+      });
+      const text = await readText(response.body).catch(() => '');
+      if (response.status < 200 || response.status >= 300) {
+        throw anthropicUpstreamError({
+          providerId: id,
+          status: response.status,
+          headers: response.headers,
+          bodyText: text,
+          secrets,
+        });
+      }
+      let inputTokens: unknown;
+      try {
+        inputTokens = (JSON.parse(text) as { input_tokens?: unknown }).input_tokens;
+      } catch {
+        throw invalidUpstreamResponse(id, 'the token count is not valid JSON');
+      }
+      if (typeof inputTokens !== 'number') throw invalidUpstreamResponse(id, 'the token count has no input_tokens');
+      return { inputTokens, upstream: upstreamMeta(response) };
+    },
+
     close: () => client.close(),
   };
 }

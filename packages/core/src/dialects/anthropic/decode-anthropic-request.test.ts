@@ -244,6 +244,16 @@ describe('decodeAnthropicRequest', () => {
     }
   });
 
+  it('drops tool_choice when there are no tools', () => {
+    const request = decodeAnthropicRequest({
+      ...base,
+      messages: [{ role: 'user', content: 'Hi' }],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+    });
+    expect(request.tool_choice).toBeUndefined();
+    expect(request.parallel_tool_calls).toBeUndefined();
+  });
+
   it('maps sampling, stop, metadata, top_k and stream (with usage always on)', () => {
     const request = decodeAnthropicRequest({
       ...base,

@@ -10,7 +10,8 @@ import { mapThinkingToReasoningEffort } from './map-thinking-to-reasoning-effort
  *
  * - `system` → a leading system message; `messages` → canonical messages (see `decodeAnthropicMessages`).
  * - `max_tokens`, `temperature`, `top_p`, `stream` kept; `stop_sequences` → `stop`; `metadata.user_id` →
- *   `user`; `tools` / `tool_choice` → function tools / `tool_choice` (+ `parallel_tool_calls: false`).
+ *   `user`; `tools` / `tool_choice` → function tools / `tool_choice` (+ `parallel_tool_calls: false`);
+ *   `tool_choice` is dropped when there are no tools (OpenAI rejects it then).
  * - `top_k` is kept as an extra field: OpenAI-compatible hosts that know it (vLLM, …) use it, the
  *   Anthropic and Gemini providers read it or drop it, OpenAI itself may reject it.
  * - `thinking` / `output_config.effort` → `reasoning_effort`; `output_config.format` → a `json_schema`
@@ -33,8 +34,11 @@ export function decodeAnthropicRequest(body: unknown): ChatRequest {
   if (request.stop_sequences !== undefined && request.stop_sequences.length > 0) chat.stop = request.stop_sequences;
   const userId = request.metadata?.user_id;
   if (typeof userId === 'string' && userId.length > 0) chat.user = userId;
-  if (request.tools !== undefined && request.tools.length > 0) chat.tools = decodeAnthropicTools(request.tools);
-  if (request.tool_choice !== undefined) Object.assign(chat, decodeAnthropicToolChoice(request.tool_choice));
+  if (request.tools !== undefined && request.tools.length > 0) {
+    chat.tools = decodeAnthropicTools(request.tools);
+    // OpenAI rejects tool_choice and parallel_tool_calls without tools, so they are only sent with some.
+    if (request.tool_choice !== undefined) Object.assign(chat, decodeAnthropicToolChoice(request.tool_choice));
+  }
   const effort = mapThinkingToReasoningEffort(request.thinking, request.output_config);
   if (effort !== undefined) chat.reasoning_effort = effort;
   const format = request.output_config?.format;
