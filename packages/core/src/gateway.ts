@@ -8,7 +8,7 @@ import {
   requestTooLarge,
   toGatewayError,
 } from '@switchyard/spec';
-import type { FinishOutcome, GatewayContext, GatewayResult, GatewayState } from './context.js';
+import type { FinishOutcome, GatewayResult } from './context.js';
 import type { Dialect } from './dialect.js';
 import { openAIDialect } from './dialects/openai-dialect.js';
 import { composeDispatch, type DispatchInterceptor, providerDispatch } from './dispatch.js';

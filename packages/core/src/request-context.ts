@@ -53,7 +53,8 @@ class GatewayRequestContext {
   }
 
   onFinish(listener: (outcome: FinishOutcome) => void): void {
-    (this.#finishListeners ??= []).push(listener);
+    if (this.#finishListeners === undefined) this.#finishListeners = [];
+    this.#finishListeners.push(listener);
   }
 
   /** Runs the finish listeners once; a failing listener is logged and does not stop the others. */
