@@ -21,6 +21,7 @@ import { createRequestContext, type RequestContext } from './request-context.js'
 import { requestIdFor } from './request-id.js';
 import { createRouteTable, type DecodedRequest, type PipelineRoute, type TokenCountRoute } from './routes.js';
 import { observeStreamUsage } from './stream-usage.js';
+import { tapAsyncIterable } from './tap-async-iterable.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -226,23 +227,29 @@ export function createGateway({
   }
 
   /** Ends the request's bookkeeping when the encoded stream ends, fails or is abandoned by the client. */
-  async function* finishing(body: AsyncIterable<string>, context: RequestContext): AsyncGenerator<string> {
-    let outcome: FinishOutcome | undefined;
-    try {
-      yield* body;
-      outcome = { status: 200, aborted: false, durationMs: performance.now() - context.startedAt };
-    } catch (thrown) {
-      const error = toGatewayError(thrown);
-      if (!context.signal.aborted) logFailure(logger, context.requestId, error, 'stream failed');
-      outcome = {
-        status: 200,
-        aborted: context.signal.aborted,
-        error: { code: error.code, status: error.status },
-        durationMs: performance.now() - context.startedAt,
-      };
-    } finally {
-      finish(context, outcome ?? { status: 200, aborted: true, durationMs: performance.now() - context.startedAt });
-    }
+  /**
+   * Ends the request's bookkeeping when the encoded stream ends, fails or is abandoned by the client. A
+   * failure was already written in-band by the encoder, so it ends the body cleanly here.
+   */
+  function finishing(body: AsyncIterable<string>, context: RequestContext): AsyncIterable<string> {
+    return tapAsyncIterable(body, {
+      mapError: () => undefined,
+      onEnd({ error, stopped }) {
+        const durationMs = performance.now() - context.startedAt;
+        if (error === undefined) {
+          finish(context, { status: 200, aborted: stopped, durationMs });
+          return;
+        }
+        const failure = toGatewayError(error);
+        if (!context.signal.aborted) logFailure(logger, context.requestId, failure, 'stream failed');
+        finish(context, {
+          status: 200,
+          aborted: context.signal.aborted,
+          error: { code: failure.code, status: failure.status },
+          durationMs,
+        });
+      },
+    });
   }
 
   return {

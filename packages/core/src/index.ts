@@ -24,3 +24,4 @@ export { composeMiddleware, type Middleware, type Next } from './middleware.js';
 export { type AliasTarget, createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
 export { primeStream } from './prime-stream.js';
 export type { ScriptKeys, SetOptions, Store, StoreScript } from './store.js';
+export { type TapHooks, tapAsyncIterable } from './tap-async-iterable.js';

@@ -15,7 +15,7 @@ import {
 } from '@switchyard/spec';
 import { createHttpClient, type HttpClientOptions, transportError, type UpstreamResponse } from './http-client.js';
 import { readText } from './read-text.js';
-import { parseSse } from './sse-parse.js';
+import { createSseDecoder } from './sse-parse.js';
 import { invalidUpstreamResponse, upstreamError } from './upstream-error.js';
 
 /** How an OpenAI-compatible host departs from OpenAI's API, as data. */
@@ -142,22 +142,25 @@ export function createOpenAICompatibleProvider({
   async function* streamParts(response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<StreamPart> {
     let done = false;
     let finished = false;
+    const decoder = createSseDecoder();
     try {
-      for await (const event of parseSse(response.body)) {
-        if (event.data === '[DONE]') {
-          done = true;
-          break;
+      read: for await (const bytes of response.body) {
+        for (const event of decoder.feed(bytes)) {
+          if (event.data === '[DONE]') {
+            done = true;
+            break read;
+          }
+          if (!looksLikeJsonObject(event.data)) {
+            throw invalidUpstreamResponse(id, 'a stream event is not a JSON object');
+          }
+          const chunk = JsonPayload.fromText<ChatCompletionChunk>(event.data);
+          if (event.event === 'error' || chunk.textIncludes('"error"')) {
+            const inBand = inBandError(chunk, event.event === 'error');
+            if (inBand) throw inBand;
+          }
+          if (!finished && chunk.textIncludes('"finish_reason":"')) finished = true;
+          yield chunkPart(chunk);
         }
-        if (!looksLikeJsonObject(event.data)) {
-          throw invalidUpstreamResponse(id, 'a stream event is not a JSON object');
-        }
-        const chunk = JsonPayload.fromText<ChatCompletionChunk>(event.data);
-        if (event.event === 'error' || chunk.textIncludes('"error"')) {
-          const inBand = inBandError(chunk, event.event === 'error');
-          if (inBand) throw inBand;
-        }
-        if (!finished && chunk.textIncludes('"finish_reason":"')) finished = true;
-        yield chunkPart(chunk);
       }
     } catch (error) {
       throw isGatewayError(error) ? error : transportError(error, id, signal);

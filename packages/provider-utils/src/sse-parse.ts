@@ -6,11 +6,19 @@ export interface SseEvent {
   id: string | undefined;
 }
 
+export interface SseDecoder {
+  /** Feeds bytes (or text) and returns the events they completed, in order. */
+  feed(chunk: Uint8Array | string): SseEvent[];
+  /** Flushes a partial UTF-8 sequence at the end of the body; returns any event it completed. */
+  end(): SseEvent[];
+}
+
 /**
- * Turns a byte stream into server-sent events as they complete. Bytes may be split anywhere, including
- * inside a multi-byte UTF-8 character or between `\r` and `\n`; events come out the same.
+ * A synchronous SSE decoder: bytes in, completed events out. Bytes may be split anywhere, including
+ * inside a multi-byte UTF-8 character or between `\r` and `\n`; events come out the same. Hot paths
+ * loop over its output inside their own generator instead of adding a generator layer per event.
  */
-export async function* parseSse(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseEvent> {
+export function createSseDecoder(): SseDecoder {
   const decoder = new TextDecoder('utf-8');
   let pending: SseEvent[] = [];
   const parser = createParser({
@@ -18,16 +26,29 @@ export async function* parseSse(body: AsyncIterable<Uint8Array | string>): Async
       pending.push({ event: message.event, data: message.data, id: message.id });
     },
   });
-  for await (const chunk of body) {
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-    if (pending.length > 0) {
-      const ready = pending;
-      pending = [];
-      yield* ready;
-    }
-  }
-  const rest = decoder.decode();
-  if (rest.length > 0) parser.feed(rest);
-  // A final event without its blank line is incomplete by the SSE spec and is dropped, as browsers do.
-  yield* pending;
+  const take = (): SseEvent[] => {
+    if (pending.length === 0) return pending;
+    const ready = pending;
+    pending = [];
+    return ready;
+  };
+  return {
+    feed(chunk) {
+      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      return take();
+    },
+    end() {
+      const rest = decoder.decode();
+      if (rest.length > 0) parser.feed(rest);
+      // A final event without its blank line is incomplete by the SSE spec and is dropped, as browsers do.
+      return take();
+    },
+  };
+}
+
+/** Turns a byte stream into server-sent events as they complete (see `createSseDecoder`). */
+export async function* parseSse(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseEvent> {
+  const decoder = createSseDecoder();
+  for await (const chunk of body) yield* decoder.feed(chunk);
+  yield* decoder.end();
 }

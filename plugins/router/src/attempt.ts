@@ -1,4 +1,4 @@
-import type { Dispatch, GatewayContext, GatewayResult } from '@switchyard/core';
+import { type Dispatch, type GatewayContext, type GatewayResult, tapAsyncIterable } from '@switchyard/core';
 import { type StreamPart, timeoutError } from '@switchyard/spec';
 import type { CompiledDeployment } from './compile-routes.js';
 import type { DeploymentStats } from './deployment-stats.js';
@@ -73,36 +73,46 @@ export async function attemptDeployment({
   }
 }
 
-async function* guardIdle(
+/**
+ * Aborts the attempt when the upstream stays silent for `idleMs`. Only the upstream's silence counts:
+ * the clock runs while the next part is awaited and stops while the consumer holds a part (a slow
+ * client applying backpressure pulls nothing).
+ */
+function guardIdle(
   parts: AsyncIterable<StreamPart>,
   controller: AbortController,
   idleMs: number,
   deploymentId: string,
   release: () => void,
-): AsyncGenerator<StreamPart> {
-  const arm = () =>
-    setTimeout(
-      () =>
-        controller.abort(
-          timeoutError(`The deployment "${deploymentId}" went silent for ${idleMs} ms mid-stream.`, {
-            code: 'stream_idle_timeout',
-          }),
-        ),
-      idleMs,
+): AsyncIterable<StreamPart> {
+  const onIdle = () =>
+    controller.abort(
+      timeoutError(`The deployment "${deploymentId}" went silent for ${idleMs} ms mid-stream.`, { code: 'stream_idle_timeout' }),
     );
-  let timer = arm();
-  try {
-    for await (const part of parts) {
-      // Only the upstream's silence counts: while the consumer holds a part (a slow client, backpressure)
-      // nothing is pulled, so the clock stops until the next part is asked for.
+  // One timer per stream, not one per part: it checks how long the current wait has lasted and
+  // re-schedules itself for the rest, or stops while nothing is awaited.
+  let waitingSince = -1;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    timer = undefined;
+    if (waitingSince < 0) return;
+    const waited = performance.now() - waitingSince;
+    if (waited >= idleMs) onIdle();
+    else timer = setTimeout(check, idleMs - waited);
+  };
+  return tapAsyncIterable(parts, {
+    beforeNext() {
+      waitingSince = performance.now();
+      if (timer === undefined) timer = setTimeout(check, idleMs);
+    },
+    onValue() {
+      waitingSince = -1;
+    },
+    mapError: (error) => ({ error: controller.signal.aborted ? controller.signal.reason : error }),
+    onEnd() {
+      waitingSince = -1;
       clearTimeout(timer);
-      yield part;
-      timer = arm();
-    }
-  } catch (error) {
-    throw controller.signal.aborted ? controller.signal.reason : error;
-  } finally {
-    clearTimeout(timer);
-    release();
-  }
+      release();
+    },
+  });
 }

@@ -27,7 +27,8 @@ function errorBody(error: GatewayError): string {
 
 /** Whether a chunk is the usage-only chunk (`choices: []` + `usage`) that closes an OpenAI stream. */
 function isUsageOnlyChunk(part: StreamPart): boolean {
-  if (!part.chunk.textIncludes('"usage"')) return false;
+  // Upstreams asked for usage put `"usage":null` on every chunk: look for the empty choices first.
+  if (part.chunk.isOriginal && !part.chunk.textIncludes('"choices":[]')) return false;
   const value = part.chunk.value;
   return Array.isArray(value.choices) && value.choices.length === 0 && value.usage != null;
 }
