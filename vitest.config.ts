@@ -15,7 +15,7 @@ const alias = Object.fromEntries(
 );
 
 export default defineConfig({
-  resolve: { alias },
+  resolve: { alias: { '@switchyard/testkit/conformance': `${root}packages/testkit/src/conformance/index.ts`, ...alias } },
   test: {
     include: ['{packages,plugins,examples}/*/{src,test}/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 20_000,

@@ -21,6 +21,7 @@ export interface SseDecoder {
 export function createSseDecoder(): SseDecoder {
   const decoder = new TextDecoder('utf-8');
   let pending: SseEvent[] = [];
+  let endsWithCarriageReturn = false;
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
       pending.push({ event: message.event, data: message.data, id: message.id });
@@ -34,12 +35,21 @@ export function createSseDecoder(): SseDecoder {
   };
   return {
     feed(chunk) {
-      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      if (text.length > 0) {
+        endsWithCarriageReturn = text.charCodeAt(text.length - 1) === 13;
+        parser.feed(text);
+      }
       return take();
     },
     end() {
       const rest = decoder.decode();
-      if (rest.length > 0) parser.feed(rest);
+      if (rest.length > 0) {
+        endsWithCarriageReturn = rest.charCodeAt(rest.length - 1) === 13;
+        parser.feed(rest);
+      }
+      // The parser holds a trailing `\r` back in case `\n` follows; at the end of the body nothing will.
+      if (endsWithCarriageReturn) parser.feed('\n');
       // A final event without its blank line is incomplete by the SSE spec and is dropped, as browsers do.
       return take();
     },

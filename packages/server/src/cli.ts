@@ -109,7 +109,9 @@ async function serve(values: { config?: string; port?: string; host?: string }, 
     throw error;
   }
   const providers = [...gateway.registry.providers.keys()].join(', ');
-  logger.info(`switchyard listening on ${running.url} (providers: ${providers})`, { url: running.url, providers });
+  // The one line a newcomer looks for is written whatever the log level, unless logging is silenced.
+  const startupLogger = config.server.logLevel === 'silent' ? logger : createJsonLogger({ level: 'info', write: io.stdout });
+  startupLogger.info(`switchyard listening on ${running.url} (providers: ${providers})`, { url: running.url, providers });
   return running;
 }
 
