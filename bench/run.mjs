@@ -46,6 +46,23 @@ const openaiConfig = ({ upstreamUrl }) =>
   `server: { logLevel: warn }\nproviders:\n  openai: { apiKey: bench-key, baseURL: ${upstreamUrl}/v1 }\n`;
 const messages = [{ role: 'user', content: 'Write one sentence about LLM gateways.' }];
 
+// Three deployments (three provider entries, as with three keys) behind one weighted alias, all pointing at
+// the same upstream: what a routing decision costs compared with the single-deployment `openai-json` path.
+const weightedConfig = ({ upstreamUrl }) =>
+  `server: { logLevel: warn }
+providers:
+  key-a: { type: openai, apiKey: bench-key-a, baseURL: ${upstreamUrl}/v1 }
+  key-b: { type: openai, apiKey: bench-key-b, baseURL: ${upstreamUrl}/v1 }
+  key-c: { type: openai, apiKey: bench-key-c, baseURL: ${upstreamUrl}/v1 }
+models:
+  pool:
+    strategy: weighted
+    targets:
+      - { model: key-a/gpt-4o-mini, weight: 3 }
+      - { model: key-b/gpt-4o-mini, weight: 2 }
+      - { model: key-c/gpt-4o-mini, weight: 1 }
+`;
+
 export const CASES = [
   {
     name: 'openai-json',
@@ -60,6 +77,13 @@ export const CASES = [
     gatewayConfig: openaiConfig,
     body: { model: 'openai/gpt-4o-mini', messages, stream: true },
     stream: true,
+  },
+  {
+    name: 'router-weighted-json',
+    description: 'OpenAI chat, non-streaming, through a 3-deployment weighted alias (compare with openai-json)',
+    gatewayConfig: weightedConfig,
+    body: { model: 'pool', messages },
+    stream: false,
   },
   {
     name: 'openai-sse-paced',
@@ -104,6 +128,16 @@ const TARGETS = [
     pass: (v) => v >= 0.6,
     format: (v) => `${v.toFixed(2)}x`,
     caveat: throughputCaveat,
+  },
+  {
+    label: 'weighted 3-deployment alias throughput >= 0.95 x single-deployment path (gateway arms)',
+    case: 'router-weighted-json',
+    value: (c, results) => {
+      const single = results.find((r) => r.name === 'openai-json')?.summary.gateway?.rps;
+      return single ? c.summary.gateway?.rps / single : null;
+    },
+    pass: (v) => v >= 0.95,
+    format: (v) => `${v.toFixed(2)}x`,
   },
   {
     label: 'added SSE TTFB p50 < 2 ms (c=1, gateway - direct)',
@@ -873,7 +907,7 @@ function report(results, env) {
     let caveat = null;
     if (!c) [verdict, shown] = ['n/a', 'case not run'];
     else {
-      value = target.value(c) ?? null;
+      value = target.value(c, results) ?? null;
       if (value == null || Number.isNaN(value)) [verdict, shown] = ['MISS', 'no measurement (gateway failed?)'];
       else {
         caveat = target.caveat?.(c) || null;
