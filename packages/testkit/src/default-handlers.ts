@@ -2,8 +2,9 @@
  * What the fake answers when nothing is scripted: a deterministic echo chat model, hash-based
  * embeddings and a model list, all in OpenAI's exact wire format.
  */
-import { type Exchange, sendJson, sendOpenAIError, streamEvents } from './exchange.js';
+import type { Exchange } from './exchange.js';
 import { encodeFloat32Base64, fakeEmbedding } from './fake-embedding.js';
+import { sendOpenAIError, sendOpenAIJson, streamOpenAIEvents } from './openai-exchange.js';
 import { countWords, openaiChunks, openaiCompletion, openaiUsage } from './openai-fixtures.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -64,10 +65,10 @@ export async function handleChatCompletions(exchange: Exchange, body: unknown): 
       finishReason: 'stop',
       usage: includeUsage ? usage : undefined,
     });
-    await streamEvents(exchange, { events });
+    await streamOpenAIEvents(exchange, { events });
     return;
   }
-  sendJson(exchange, { body: openaiCompletion({ id, created, model, content: reply, finishReason: 'stop', usage }) });
+  sendOpenAIJson(exchange, { body: openaiCompletion({ id, created, model, content: reply, finishReason: 'stop', usage }) });
 }
 
 /** Normalizes `input` to one text per embedding; token arrays become their tokens joined by spaces. */
@@ -107,7 +108,7 @@ export function handleEmbeddings(exchange: Exchange, body: unknown): void {
   }
   const size = typeof dimensions === 'number' ? dimensions : 8;
   const words = texts.reduce((total, text) => total + countWords(text), 0);
-  sendJson(exchange, {
+  sendOpenAIJson(exchange, {
     body: {
       object: 'list',
       data: texts.map((text, index) => {
@@ -131,7 +132,7 @@ function modelObject(id: string): Record<string, unknown> {
 }
 
 export function handleModels(exchange: Exchange, models: readonly string[]): void {
-  sendJson(exchange, { body: { object: 'list', data: models.map(modelObject) } });
+  sendOpenAIJson(exchange, { body: { object: 'list', data: models.map(modelObject) } });
 }
 
 export function handleModel(exchange: Exchange, models: readonly string[], modelId: string): void {
@@ -145,5 +146,5 @@ export function handleModel(exchange: Exchange, models: readonly string[], model
     });
     return;
   }
-  sendJson(exchange, { body: modelObject(modelId) });
+  sendOpenAIJson(exchange, { body: modelObject(modelId) });
 }

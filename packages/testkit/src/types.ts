@@ -3,6 +3,8 @@
  * purpose (not imported from other workspace packages) so the testkit stays dependency-free and checks
  * the gateway against the format OpenAI actually sends, not against the gateway's own types.
  */
+import type { EventStreamTiming } from './event-stream.js';
+import type { FakeServer } from './fake-server.js';
 
 /** Token usage exactly as OpenAI reports it. */
 export interface Usage {
@@ -96,22 +98,12 @@ export interface ScriptedErrorResponse {
 }
 
 /** Answers 200 `text/event-stream`, one `data: ...\n\n` write per event. */
-export interface ScriptedSseResponse {
+export interface ScriptedSseResponse extends EventStreamTiming {
   kind: 'sse';
   /** Objects are JSON-serialized; strings are written as-is after `data: `. */
   events: Array<unknown>;
-  /** Nothing at all (not even headers) is sent before this delay. */
-  firstByteDelayMs?: number;
-  /** Headers go out at once; the first event only after this delay (a slow first token). */
-  firstEventDelayMs?: number;
-  /** Delay between two events. */
-  delayMs?: number;
   /** Write `data: [DONE]` after the last event; default true. */
   done?: boolean;
-  /** Destroy the socket after writing this many events (no `[DONE]`, no chunked terminator). */
-  cutAfter?: number;
-  /** Stop writing after this many events and keep the socket open until the client leaves. */
-  stallAfter?: number;
 }
 
 /** Answers with an arbitrary body (garbage, HTML error pages). No content-type unless given. */
@@ -161,22 +153,9 @@ export interface FakeOpenAIOptions {
   apiKey?: string;
 }
 
-export interface FakeOpenAI {
+export interface FakeOpenAI extends FakeServer<ScriptedResponse, RecordedRequest> {
   /** The base URL an OpenAI client uses: `http://127.0.0.1:PORT/v1`. */
   readonly url: string;
   /** `http://127.0.0.1:PORT`. */
   readonly origin: string;
-  /** Every request received since start (or the last `reset()`), in arrival order. */
-  readonly requests: RecordedRequest[];
-  /** Requests whose client went away before the response finished. */
-  readonly aborts: number;
-  lastRequest(): RecordedRequest | undefined;
-  /** Queues responses (FIFO) for the next POST requests; the default behaviour resumes once empty. */
-  script(...responses: ScriptedResponse[]): void;
-  /** Sockets currently open, to detect connection leaks. */
-  openConnections(): number;
-  /** Clears the script queue, recorded requests and counters. */
-  reset(): void;
-  /** Stops the server, destroys open sockets and releases pending timers. */
-  close(): Promise<void>;
 }

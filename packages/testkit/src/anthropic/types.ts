@@ -3,6 +3,8 @@
  * written out here (not imported from the SDK or the gateway) so the testkit checks the gateway against
  * the format Anthropic actually sends.
  */
+import type { EventStreamTiming } from '../event-stream.js';
+import type { FakeServer } from '../fake-server.js';
 import type {
   RecordedRequest,
   ScriptedHangResponse,
@@ -78,20 +80,10 @@ export interface AnthropicScriptedErrorResponse {
 }
 
 /** Answers 200 `text/event-stream`, one write per event, WITH `event:` lines. */
-export interface AnthropicScriptedSseResponse {
+export interface AnthropicScriptedSseResponse extends EventStreamTiming {
   kind: 'sse';
   /** `{event, data}` objects are framed as `event: …\ndata: …\n\n`; strings are written verbatim. */
   events: Array<AnthropicSseEvent | string>;
-  /** Nothing at all (not even headers) is sent before this delay. */
-  firstByteDelayMs?: number;
-  /** Headers go out at once; the first event only after this delay (a slow first token). */
-  firstEventDelayMs?: number;
-  /** Delay between two events. */
-  delayMs?: number;
-  /** Destroy the socket after writing this many events (no chunked terminator). */
-  cutAfter?: number;
-  /** Stop writing after this many events and keep the socket open until the client leaves. */
-  stallAfter?: number;
   headers?: Record<string, string>;
 }
 
@@ -110,22 +102,9 @@ export interface FakeAnthropicOptions {
   apiKey?: string;
 }
 
-export interface FakeAnthropic {
+export interface FakeAnthropic extends FakeServer<AnthropicScriptedResponse, RecordedRequest> {
   /** The base URL an Anthropic client uses: `http://127.0.0.1:PORT` (Anthropic base URLs have no `/v1`). */
   readonly url: string;
   /** Same as `url`. */
   readonly origin: string;
-  /** Every request received since start (or the last `reset()`), in arrival order. */
-  readonly requests: RecordedRequest[];
-  /** Requests whose client went away before the response finished. */
-  readonly aborts: number;
-  lastRequest(): RecordedRequest | undefined;
-  /** Queues responses (FIFO) for the next POST requests; the default behaviour resumes once empty. */
-  script(...responses: AnthropicScriptedResponse[]): void;
-  /** Sockets currently open, to detect connection leaks. */
-  openConnections(): number;
-  /** Clears the script queue, recorded requests and counters. */
-  reset(): void;
-  /** Stops the server, destroys open sockets and releases pending timers. */
-  close(): Promise<void>;
 }

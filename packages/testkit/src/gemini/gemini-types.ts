@@ -3,6 +3,8 @@
  * scripting and recording types. Defined here, not imported, so the fake checks the gateway against the
  * format Google sends rather than against the gateway's own types.
  */
+import type { EventStreamTiming } from '../event-stream.js';
+import type { FakeServer } from '../fake-server.js';
 import type { ScriptedHangResponse, ScriptedJsonResponse, ScriptedRawResponse, ScriptedResetResponse } from '../types.js';
 
 export interface GeminiFunctionCall {
@@ -98,20 +100,10 @@ export interface GeminiScriptedErrorResponse {
  * Answers 200 `text/event-stream` with one `data: <json>\n\n` write per event and no terminator: a Gemini
  * stream ends when the body ends.
  */
-export interface GeminiScriptedSseResponse {
+export interface GeminiScriptedSseResponse extends EventStreamTiming {
   kind: 'sse';
   /** Objects are JSON-serialized; strings are written as-is after `data: `. */
   events: Array<unknown>;
-  /** Nothing at all (not even headers) is sent before this delay. */
-  firstByteDelayMs?: number;
-  /** Headers go out at once; the first event only after this delay. */
-  firstEventDelayMs?: number;
-  /** Delay between two events. */
-  delayMs?: number;
-  /** Destroy the socket after writing this many events. */
-  cutAfter?: number;
-  /** Stop writing after this many events and keep the socket open until the client leaves. */
-  stallAfter?: number;
   headers?: Record<string, string>;
 }
 
@@ -154,20 +146,7 @@ export interface FakeGeminiOptions {
   models?: readonly string[];
 }
 
-export interface FakeGemini {
+export interface FakeGemini extends FakeServer<GeminiScriptedResponse, GeminiRecordedRequest> {
   /** `http://127.0.0.1:PORT`: the origin a Gemini client uses as its base URL (paths start with `/v1beta`). */
   readonly url: string;
-  /** Every request received since start (or the last `reset()`), in arrival order. */
-  readonly requests: GeminiRecordedRequest[];
-  /** Requests whose client went away before the response finished. */
-  readonly aborts: number;
-  lastRequest(): GeminiRecordedRequest | undefined;
-  /** Queues responses (FIFO) for the next POST requests; the default behaviour resumes once empty. */
-  script(...responses: GeminiScriptedResponse[]): void;
-  /** Sockets currently open, to detect connection leaks. */
-  openConnections(): number;
-  /** Clears the script queue, recorded requests and counters. */
-  reset(): void;
-  /** Stops the server, destroys open sockets and releases pending timers. */
-  close(): Promise<void>;
 }
