@@ -23,26 +23,26 @@ export function composeDispatch(interceptors: readonly DispatchInterceptor[], ba
 
 /** The innermost dispatch: calls the target's provider. A stream is returned once its first part arrived. */
 export const providerDispatch: Dispatch = async ({ context, target, signal }) => {
-  const { provider, model } = target;
-  const call = { model, signal, requestId: context.requestId };
-  const meta = { source: 'provider' as const, providerId: target.providerId, model };
+  const { provider, model, providerId } = target;
+  const requestId = context.requestId;
   if (context.operation === 'embeddings') {
     if (!provider.embed) {
-      throw invalidRequest(`The provider "${target.providerId}" does not serve embeddings.`, {
+      throw invalidRequest(`The provider "${providerId}" does not serve embeddings.`, {
         code: 'unsupported_operation',
         param: 'model',
       });
     }
-    const result = await provider.embed({ ...call, request: withParams(context.request, target) });
-    return { ...meta, type: 'embeddings', body: result.body, upstream: result.upstream };
+    const result = await provider.embed({ model, signal, requestId, request: withParams(context.request, target) });
+    return { source: 'provider', providerId, model, type: 'embeddings', body: result.body, upstream: result.upstream };
   }
   const request = withParams(context.request, target);
   if (request.stream === true) {
-    const result = await provider.streamChat({ ...call, request });
-    return { ...meta, type: 'stream', parts: await primeStream(result.parts), upstream: result.upstream };
+    const result = await provider.streamChat({ model, signal, requestId, request });
+    const parts = await primeStream(result.parts);
+    return { source: 'provider', providerId, model, type: 'stream', parts, upstream: result.upstream };
   }
-  const result = await provider.chat({ ...call, request });
-  return { ...meta, type: 'completion', body: result.body, upstream: result.upstream };
+  const result = await provider.chat({ model, signal, requestId, request });
+  return { source: 'provider', providerId, model, type: 'completion', body: result.body, upstream: result.upstream };
 };
 
 function withParams<T extends object>(request: T, target: RouteTarget): T {

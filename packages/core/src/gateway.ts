@@ -202,15 +202,14 @@ export function createGateway({
       await pipeline(context);
       const result = context.result;
       if (!result) throw new Error('The pipeline finished without a result.');
-      const headers = { ...context.responseHeaders, ...resultHeaders(result) };
       if (result.type === 'stream') {
         const includeUsage = context.operation === 'chat' && includesUsage(context.request);
         const body = finishing(dialect.encodeStream(result.parts, { includeUsage }), context);
-        return { status: 200, headers: { ...streamHeaders, ...headers }, body };
+        return { status: 200, headers: addResultHeaders({ ...streamHeaders, ...context.responseHeaders }, result), body };
       }
       const body = result.type === 'completion' ? dialect.encodeCompletion(result) : dialect.encodeEmbeddings(result);
       finish(context, { status: 200, aborted: false, durationMs: performance.now() - context.startedAt });
-      return json(200, headers, body);
+      return { status: 200, headers: addResultHeaders({ ...jsonHeaders, ...context.responseHeaders }, result), body };
     } catch (thrown) {
       const error = toGatewayError(thrown);
       // A client that went away is not a server failure: nobody reads this answer, so it is logged as 499.
@@ -275,8 +274,8 @@ function includesUsage(request: ChatRequest): boolean {
   return request.stream_options?.include_usage === true;
 }
 
-function resultHeaders(result: GatewayResult): Record<string, string> {
-  const headers: Record<string, string> = {};
+/** Adds the headers that say who answered (in this order, overriding any earlier value). */
+function addResultHeaders(headers: Record<string, string>, result: GatewayResult): Record<string, string> {
   if (result.providerId) headers['x-switchyard-provider'] = result.providerId;
   if (result.model) headers['x-switchyard-model'] = result.model;
   if (result.source !== 'provider') headers['x-switchyard-source'] = result.source;

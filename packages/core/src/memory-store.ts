@@ -57,19 +57,44 @@ export function createMemoryStore({ maxEntries = 100_000, now = Date.now }: Memo
       return next;
     },
     async run<TResult>(script: StoreScript<TResult>, keys: readonly string[], args: readonly string[]) {
-      const view: ScriptKeys = {
-        get: (index) => read(keyAt(keys, index)),
-        set: (index, value, ttlMs) => write(keyAt(keys, index), value, ttlMs),
-        delete: (index) => {
-          entries.delete(keyAt(keys, index));
-        },
-      };
-      return script.local(view, args, now());
+      return script.local(new MemoryScriptKeys(keys, read, write, entries), args, now());
     },
     async close() {
       entries.clear();
     },
   };
+}
+
+/** A script's view of its keys (a class: no closures per call on the hot path). */
+class MemoryScriptKeys implements ScriptKeys {
+  readonly #keys: readonly string[];
+  readonly #read: (key: string) => string | undefined;
+  readonly #write: (key: string, value: string, ttlMs?: number) => void;
+  readonly #entries: Map<string, Entry>;
+
+  constructor(
+    keys: readonly string[],
+    read: (key: string) => string | undefined,
+    write: (key: string, value: string, ttlMs?: number) => void,
+    entries: Map<string, Entry>,
+  ) {
+    this.#keys = keys;
+    this.#read = read;
+    this.#write = write;
+    this.#entries = entries;
+  }
+
+  get(index: number): string | undefined {
+    return this.#read(keyAt(this.#keys, index));
+  }
+
+  set(index: number, value: string, ttlMs?: number): void {
+    this.#write(keyAt(this.#keys, index), value, ttlMs);
+  }
+
+  delete(index: number): void {
+    this.#entries.delete(keyAt(this.#keys, index));
+  }
 }
 
 function keyAt(keys: readonly string[], index: number): string {

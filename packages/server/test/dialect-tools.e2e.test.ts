@@ -91,9 +91,8 @@ describe('Anthropic SDK → OpenAI upstream: tools', () => {
       role: 'assistant',
       tool_calls: [{ id: 'call_1', function: { name: 'get_weather' } }],
     });
-    expect(
-      JSON.parse((sent.messages.at(-2)?.tool_calls as Array<{ function: { arguments: string } }>)[0]?.function.arguments ?? ''),
-    ).toEqual({ location: 'Shanghai' });
+    const toolCalls = (sent.messages.at(-2)?.tool_calls ?? []) as Array<{ function: { arguments: string } }>;
+    expect(JSON.parse(toolCalls[0]?.function.arguments ?? '')).toEqual({ location: 'Shanghai' });
     expect(sent.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_1', content: 'sunny, 21°C' });
   });
 });

@@ -114,8 +114,10 @@ export function createRouter({
         groups: [],
       },
     ];
-    const retryPolicy = { ...baseRetry, ...routing?.alias.retry };
-    const limits = { ...baseTimeouts, ...routing?.alias.timeouts };
+    const aliasRetry = routing?.alias.retry;
+    const aliasTimeouts = routing?.alias.timeouts;
+    const retryPolicy = aliasRetry ? { ...baseRetry, ...aliasRetry } : baseRetry;
+    const limits = aliasTimeouts ? { ...baseTimeouts, ...aliasTimeouts } : baseTimeouts;
     const deadline = deadlineSignal(request.signal, limits.deadlineMs);
     const attempts: AttemptRecord[] = [];
     const skipped: string[] = [];
@@ -124,7 +126,8 @@ export function createRouter({
     let earliestRetryAt = Number.POSITIVE_INFINITY;
 
     try {
-      for (const [index, entry] of plan.entries()) {
+      for (let index = 0; index < plan.length; index++) {
+        const entry = plan[index] as PlannedTarget;
         const { deployment } = entry;
         if (lastError && failedEntry && !mayMoveOn(failedEntry, entry, lastError)) {
           skipped.push(`${deployment.id}=not-for-${classifyError(lastError)}`);
@@ -231,9 +234,12 @@ interface Deadline {
   dispose(): void;
 }
 
+const alwaysAllows = () => true;
+const noop = () => {};
+
 /** The client's signal, plus the request deadline when one is set. The deadline stops applying once a stream is committed. */
 function deadlineSignal(clientSignal: AbortSignal, deadlineMs: number | undefined): Deadline {
-  if (deadlineMs === undefined) return { signal: clientSignal, allows: () => true, dispose() {} };
+  if (deadlineMs === undefined) return { signal: clientSignal, allows: alwaysAllows, dispose: noop };
   const controller = new AbortController();
   const endsAt = performance.now() + deadlineMs;
   const forward = () => controller.abort(clientSignal.reason);

@@ -52,16 +52,80 @@ export const openAIDialect: Dialect = {
     return result.body.text;
   },
 
-  async *encodeStream(parts, { includeUsage }: StreamEncodeOptions) {
-    try {
-      for await (const part of parts) {
-        if (!includeUsage && isUsageOnlyChunk(part)) continue;
-        yield `data: ${part.chunk.text}\n\n`;
-      }
-    } catch (error) {
-      yield `data: ${errorBody(toGatewayError(error))}\n\n`;
-      throw error;
-    }
-    yield 'data: [DONE]\n\n';
+  encodeStream(parts, { includeUsage }: StreamEncodeOptions) {
+    return new OpenAIStreamEncoder(parts, includeUsage);
   },
 };
+
+const Streaming = 0;
+/** The error frame went out; the next read rethrows the error. */
+const Failed = 1;
+const Closed = 2;
+
+const doneResult: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * `data: …` frames, then `data: [DONE]`; a failure becomes an in-band error frame and is then rethrown.
+ * A hand-written iterator rather than an async generator: one promise continuation per frame instead of
+ * a generator's several (streams are the hot path).
+ */
+class OpenAIStreamEncoder implements AsyncIterableIterator<string> {
+  readonly #source: AsyncIterator<StreamPart>;
+  readonly #includeUsage: boolean;
+  #state: number = Streaming;
+  #error: unknown;
+  readonly #onResult = (result: IteratorResult<StreamPart>): IteratorResult<string> | Promise<IteratorResult<string>> => {
+    if (this.#state !== Streaming) return doneResult;
+    if (result.done) {
+      this.#state = Closed;
+      return { done: false, value: 'data: [DONE]\n\n' };
+    }
+    const part = result.value;
+    try {
+      if (!this.#includeUsage && isUsageOnlyChunk(part)) return this.next();
+      return { done: false, value: `data: ${part.chunk.text}\n\n` };
+    } catch (error) {
+      // As when a generator's loop body throws: the source is closed, then the error frame goes out.
+      this.#source.return?.().catch(() => {});
+      return this.#fail(error);
+    }
+  };
+  readonly #onError = (error: unknown): IteratorResult<string> => {
+    if (this.#state !== Streaming) throw error;
+    return this.#fail(error);
+  };
+
+  constructor(parts: AsyncIterable<StreamPart>, includeUsage: boolean) {
+    this.#source = parts[Symbol.asyncIterator]();
+    this.#includeUsage = includeUsage;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<string> {
+    return this;
+  }
+
+  #fail(error: unknown): IteratorResult<string> {
+    this.#state = Failed;
+    this.#error = error;
+    return { done: false, value: `data: ${errorBody(toGatewayError(error))}\n\n` };
+  }
+
+  next(): Promise<IteratorResult<string>> {
+    if (this.#state === Streaming) return this.#source.next().then(this.#onResult, this.#onError);
+    if (this.#state === Failed) {
+      this.#state = Closed;
+      const error = this.#error;
+      this.#error = undefined;
+      return Promise.reject(error);
+    }
+    return Promise.resolve(doneResult);
+  }
+
+  async return(): Promise<IteratorResult<string>> {
+    const streaming = this.#state === Streaming;
+    this.#state = Closed;
+    this.#error = undefined;
+    if (streaming && this.#source.return) await this.#source.return();
+    return doneResult;
+  }
+}
