@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayError } from '@switchyard/spec';
+import { GatewayError, type UpstreamMeta } from '@switchyard/spec';
 import { type Dispatcher, Pool, errors as undiciErrors, util as undiciUtil } from 'undici';
 
 export interface HttpClientOptions {
@@ -325,4 +325,16 @@ export function transportError(error: unknown, providerId: string, signal?: Abor
     retryable: true,
     cause: error,
   });
+}
+
+/** Whether the upstream answered with a server-sent event stream. */
+export function isEventStream(response: UpstreamResponse): boolean {
+  const contentType = response.headers['content-type'];
+  return typeof contentType === 'string' && contentType.includes('text/event-stream');
+}
+
+/** Status and the upstream's own request id (`x-request-id` by default; Anthropic uses `request-id`). */
+export function upstreamMeta(response: UpstreamResponse, requestIdHeader = 'x-request-id'): UpstreamMeta {
+  const requestId = response.headers[requestIdHeader];
+  return { status: response.status, requestId: typeof requestId === 'string' ? requestId : undefined };
 }

@@ -11,9 +11,15 @@ import {
   JsonPayload,
   type ProviderV1,
   type StreamPart,
-  type UpstreamMeta,
 } from '@switchyard/spec';
-import { createHttpClient, type HttpClientOptions, transportError, type UpstreamResponse } from './http-client.js';
+import {
+  createHttpClient,
+  type HttpClientOptions,
+  isEventStream,
+  transportError,
+  type UpstreamResponse,
+  upstreamMeta,
+} from './http-client.js';
 import { readText } from './read-text.js';
 import { createSseDecoder } from './sse-parse.js';
 import { invalidUpstreamResponse, upstreamError } from './upstream-error.js';
@@ -42,16 +48,6 @@ export interface OpenAICompatibleProviderOptions {
   http?: Omit<HttpClientOptions, 'baseURL' | 'providerId'>;
   /** Query parameters added to every call, e.g. `{ 'api-version': '2024-10-21' }` for Azure OpenAI. */
   query?: Readonly<Record<string, string>>;
-}
-
-function upstreamMeta(response: UpstreamResponse): UpstreamMeta {
-  const requestId = response.headers['x-request-id'];
-  return { status: response.status, requestId: typeof requestId === 'string' ? requestId : undefined };
-}
-
-function isEventStream(response: UpstreamResponse): boolean {
-  const contentType = response.headers['content-type'];
-  return typeof contentType === 'string' && contentType.includes('text/event-stream');
 }
 
 /**

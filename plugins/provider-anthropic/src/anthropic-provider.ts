@@ -2,10 +2,12 @@ import {
   createHttpClient,
   type HttpClientOptions,
   invalidUpstreamResponse,
+  isEventStream,
   parseSse,
   readText,
   transportError,
   type UpstreamResponse,
+  upstreamMeta,
 } from '@switchyard/provider-utils';
 import {
   type ChatCall,
@@ -16,7 +18,6 @@ import {
   JsonPayload,
   type ProviderV1,
   type StreamPart,
-  type UpstreamMeta,
 } from '@switchyard/spec';
 import { anthropicStreamError, anthropicUpstreamError } from './anthropic-upstream-error.js';
 import type { AnthropicStreamEvent } from './anthropic-wire-types.js';
@@ -49,16 +50,6 @@ export interface AnthropicProviderOptions {
   /** Sent as `anthropic-version`. */
   anthropicVersion?: string;
   http?: Omit<HttpClientOptions, 'baseURL' | 'providerId'>;
-}
-
-function upstreamMeta(response: UpstreamResponse): UpstreamMeta {
-  const requestId = response.headers['request-id'];
-  return { status: response.status, requestId: typeof requestId === 'string' ? requestId : undefined };
-}
-
-function isEventStream(response: UpstreamResponse): boolean {
-  const contentType = response.headers['content-type'];
-  return typeof contentType === 'string' && contentType.includes('text/event-stream');
 }
 
 /** Checks every option once, at construction; returns the API key. */
@@ -191,7 +182,7 @@ export function createAnthropicProvider({
       }
       if (!isAnthropicMessage(message)) throw invalidUpstreamResponse(id, 'the body is not an Anthropic message');
       const completion = convertFromAnthropicMessage({ message, created: Math.floor(Date.now() / 1000) });
-      return { body: JsonPayload.fromValue<ChatCompletion>(completion), upstream: upstreamMeta(response) };
+      return { body: JsonPayload.fromValue<ChatCompletion>(completion), upstream: upstreamMeta(response, 'request-id') };
     },
 
     async streamChat(call: ChatCall) {
@@ -202,7 +193,7 @@ export function createAnthropicProvider({
           ? anthropicUpstreamError({ providerId: id, status: 502, headers: {}, bodyText: text, secrets })
           : invalidUpstreamResponse(id, 'a streaming request was not answered with an event stream');
       }
-      return { parts: streamParts(response, call), upstream: upstreamMeta(response) };
+      return { parts: streamParts(response, call), upstream: upstreamMeta(response, 'request-id') };
     },
 
     async countTokens(call: ChatCall) {
@@ -236,7 +227,7 @@ export function createAnthropicProvider({
         throw invalidUpstreamResponse(id, 'the token count is not valid JSON');
       }
       if (typeof inputTokens !== 'number') throw invalidUpstreamResponse(id, 'the token count has no input_tokens');
-      return { inputTokens, upstream: upstreamMeta(response) };
+      return { inputTokens, upstream: upstreamMeta(response, 'request-id') };
     },
 
     close: () => client.close(),

@@ -2,6 +2,7 @@ import {
   createHttpClient,
   type HttpClientOptions,
   invalidUpstreamResponse,
+  isEventStream,
   parseSse,
   readText,
   transportError,
@@ -53,11 +54,6 @@ export interface GeminiProviderOptions {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isEventStream(response: UpstreamResponse): boolean {
-  const contentType = response.headers['content-type'];
-  return typeof contentType === 'string' && contentType.includes('text/event-stream');
 }
 
 /** `/v1beta/models/<id>:<action>`, the id percent-encoded (a `tunedModels/…` resource is kept). */
