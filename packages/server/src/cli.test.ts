@@ -223,6 +223,12 @@ describe('switchyard serve', () => {
     expect((await chat(line.url, 'mock/echo')).status).toBe(200);
   });
 
+  it('takes its flags after a forwarded `--` (as in `pnpm start -- --port 9000`)', async () => {
+    const port = await freePort();
+    const { line } = await serve(['--', '--port', String(port)], cleanEnv({}));
+    expect(line.url).toBe(`http://127.0.0.1:${port}`);
+  });
+
   it('prefers --port to PORT, and PORT to the file', async () => {
     const [flagPort, environmentPort, filePort] = [await freePort(), await freePort(), await freePort()];
     const file = await writeConfig('switchyard.yaml', `server:\n  port: ${filePort}\n`);

@@ -78,7 +78,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
 function parseCliArgs(argv: readonly string[]) {
   return parseArgs({
-    args: [...argv],
+    // `pnpm start -- --port 9000` forwards the `--`: it separates the script's flags, not ours.
+    args: argv.filter((argument) => argument !== '--'),
     allowPositionals: true,
     options: {
       config: { type: 'string' },
