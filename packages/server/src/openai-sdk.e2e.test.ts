@@ -296,3 +296,36 @@ describe('the server under client disconnects and large bodies', () => {
     expect((await response.json()).error.code).toBe('request_too_large');
   });
 });
+
+describe('the server under a chunked body with no declared length', () => {
+  it('stops reading at the limit and answers 413 without buffering the rest', async () => {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8').on('data', (part: string) => {
+            text += part;
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        },
+      );
+      request.on('error', (error) =>
+        error.message.includes('EPIPE') || error.message.includes('ECONNRESET') ? undefined : reject(error),
+      );
+      const piece = Buffer.alloc(256 * 1024, 0x61);
+      request.write('{"model":"mock/echo","messages":[{"role":"user","content":"');
+      // 6 MiB in 256 KiB pieces: more than the 5 MiB default limit.
+      for (let index = 0; index < 24; index++) request.write(piece);
+      request.end('"}]}');
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(body).error.code).toBe('request_too_large');
+  });
+});
