@@ -63,7 +63,11 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   const [command = 'serve', ...rest] = positionals;
   try {
     if (command === 'serve') return await serve(values, io);
-    if (command === 'config' && rest[0] === 'check' && rest[1]) return await checkConfig(rest[1], io);
+    if (command === 'config' && rest[0] === 'check') {
+      if (rest[1]) return await checkConfig(rest[1], io);
+      io.stderr(`switchyard config check needs a file: switchyard config check <file>\n`);
+      return 2;
+    }
     io.stderr(`Unknown command: ${positionals.join(' ')}\n\n${usage}`);
     return 2;
   } catch (error) {

@@ -1,6 +1,14 @@
 import { aliasSchema, breakerSchema, retrySchema, timeoutSchema } from '@switchyard/router';
 import { z } from 'zod';
 
+/**
+ * `${ENV}` interpolation always yields text, so a number written as `port: ${PORT:-8787}` arrives as
+ * "8787": accept a string of digits where a number is expected (anything else still fails validation).
+ */
+function numberFromEnv<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value), schema);
+}
+
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export const providerConfigSchema = z.strictObject({
@@ -32,8 +40,8 @@ export const configSchema = z.strictObject({
   server: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(8787),
-      maxBodyBytes: z.number().int().positive().optional(),
+      port: numberFromEnv(z.number().int().min(0).max(65535)).default(8787),
+      maxBodyBytes: numberFromEnv(z.number().int().positive()).optional(),
       logLevel: z.enum(logLevels).default('info'),
     })
     .prefault({}),

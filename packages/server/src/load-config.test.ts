@@ -247,3 +247,12 @@ describe('the example config in examples/', () => {
     ]);
   });
 });
+
+describe('numbers that come from the environment', () => {
+  it('accepts `port: ${PORT:-8787}` and `maxBodyBytes: ${LIMIT}` (interpolation yields text)', () => {
+    const config = parseConfig({ server: { port: '${PORT:-8787}', maxBodyBytes: '${LIMIT}' } }, { LIMIT: '1048576' });
+    expect(config.server.port).toBe(8787);
+    expect(config.server.maxBodyBytes).toBe(1_048_576);
+    expect(() => parseConfig({ server: { port: '${PORT}' } }, { PORT: 'eighty' })).toThrow(/server\.port/);
+  });
+});
