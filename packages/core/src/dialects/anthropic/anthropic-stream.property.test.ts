@@ -8,25 +8,11 @@ import {
 } from '@switchyard/spec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fragments, jsonObject, split } from '../../../test/stream-scenarios.js';
 import { anthropicDialect } from './anthropic-dialect.js';
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicStreamEvent } from './anthropic-wire-types.js';
 import { encodeAnthropicMessage } from './encode-anthropic-message.js';
 
-/** Cuts a string at the given positions (taken modulo its length), keeping every character. */
-function split(text: string, cuts: number[]): string[] {
-  const positions = [...new Set(cuts.map((cut) => (text.length === 0 ? 0 : cut % text.length)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let start = 0;
-  for (const position of positions) {
-    if (position > start) pieces.push(text.slice(start, position));
-    start = Math.max(start, position);
-  }
-  pieces.push(text.slice(start));
-  return pieces.filter((piece) => piece.length > 0);
-}
-
-const fragments = fc.array(fc.string({ minLength: 1, maxLength: 6, unit: 'grapheme' }), { maxLength: 5 });
-const jsonObject = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
 const toolCall = fc.record({
   id: fc.stringMatching(/^call_[a-z0-9]{1,8}$/),
   name: fc.stringMatching(/^[a-z_]{1,10}$/),
