@@ -19,7 +19,15 @@ import { composeMiddleware, type Middleware } from './middleware.js';
 import { createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
 import { requestIdFor } from './request-id.js';
-import { createRouteTable, type DecodedRequest, type PipelineRoute, type TokenCountRoute } from './routes.js';
+import {
+  createRouteTable,
+  type DecodedRequest,
+  type HandlerRoute,
+  type PipelineRoute,
+  type RouteTable,
+  type TokenCountRoute,
+} from './routes.js';
+import type { ServiceHandler } from './service-handler.js';
 import { observeStreamUsage } from './stream-usage.js';
 import { tapAsyncIterable } from './tap-async-iterable.js';
 
@@ -33,6 +41,8 @@ export interface GatewayOptions {
   middleware?: readonly Middleware[];
   /** Dispatch wrappers (retry, fallback, breaker, timeout), outermost first. */
   interceptors?: readonly DispatchInterceptor[];
+  /** Extra HTTP endpoints (admin APIs and the like); middleware may bring their own through `handlers` too. */
+  handlers?: readonly ServiceHandler[];
   /** Largest request body accepted, in bytes (413 above it). */
   maxBodyBytes?: number;
   logger?: Logger;
@@ -61,6 +71,7 @@ export function createGateway({
   models = {},
   middleware = [],
   interceptors = [],
+  handlers = [],
   maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
   logger = createJsonLogger(),
 }: GatewayOptions): Gateway {
@@ -69,6 +80,7 @@ export function createGateway({
   const createdAt = Math.floor(Date.now() / 1000);
   const middlewareModels = middleware.flatMap((layer) => layer.models ?? []);
   const routes = createRouteTable();
+  for (const handler of [...handlers, ...middleware.flatMap((layer) => layer.handlers ?? [])]) addHandler(routes, handler);
   const logInfo = logger.isEnabled?.('info') ?? true;
 
   const pipeline = composeMiddleware(middleware, async (context) => {
@@ -104,6 +116,7 @@ export function createGateway({
         throw notFound(`Unknown request URL: ${inbound.method} ${path.slice(0, 200)}.`, { code: 'unknown_url' });
       }
       if (route.kind === 'count_tokens') return await countTokens(inbound, route, requestId, baseHeaders);
+      if (route.kind === 'handler') return await serve(inbound, route, match.parameters, path, queryAt, requestId, baseHeaders);
       if (route.kind !== 'pipeline') {
         return route.kind === 'health'
           ? json(200, baseHeaders, '{"status":"ok"}')
@@ -144,6 +157,34 @@ export function createGateway({
     const signal = inbound.signal ?? new AbortController().signal;
     const counted = await target.provider.countTokens({ model: target.model, request, signal, requestId });
     return json(200, headers, JSON.stringify({ input_tokens: counted.inputTokens }));
+  }
+
+  async function serve(
+    inbound: Inbound,
+    route: HandlerRoute,
+    parameters: Record<string, string>,
+    path: string,
+    queryAt: number,
+    requestId: string,
+    headers: Record<string, string>,
+  ): Promise<Outbound> {
+    const response = await route.handler.handle({
+      requestId,
+      method: inbound.method,
+      path,
+      query: new URLSearchParams(queryAt === -1 ? '' : inbound.path.slice(queryAt + 1)),
+      parameters,
+      headers: inbound.headers,
+      ip: inbound.ip,
+      signal: inbound.signal ?? new AbortController().signal,
+      log: logger,
+      json: () => decodeBody(inbound),
+    });
+    const body = response.body;
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    const base = body === undefined || typeof body !== 'string' ? { ...jsonHeaders, ...headers } : headers;
+    logger.info('request', { requestId, method: inbound.method, path, status: response.status ?? 200 });
+    return { status: response.status ?? 200, headers: { ...base, ...response.headers }, body: body === undefined ? null : text };
   }
 
   function decodeBody(inbound: Inbound): unknown {
@@ -268,6 +309,12 @@ export function createGateway({
       await Promise.all(providers.map((provider) => provider.close?.()));
     },
   };
+}
+
+function addHandler(routes: RouteTable, handler: ServiceHandler): void {
+  const route: HandlerRoute = { method: handler.method, kind: 'handler', dialect: openAIDialect, handler };
+  if (typeof handler.path === 'string') routes.add(handler.path, route);
+  else routes.addPattern(handler.path, route);
 }
 
 function includesUsage(request: ChatRequest): boolean {

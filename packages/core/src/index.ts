@@ -23,5 +23,6 @@ export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { composeMiddleware, type Middleware, type Next } from './middleware.js';
 export { type AliasTarget, createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
 export { primeStream } from './prime-stream.js';
+export type { ServiceHandler, ServiceRequest, ServiceResponse } from './service-handler.js';
 export type { ScriptKeys, SetOptions, Store, StoreScript } from './store.js';
 export { type TapHooks, tapAsyncIterable } from './tap-async-iterable.js';

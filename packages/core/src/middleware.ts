@@ -1,4 +1,5 @@
 import type { GatewayContext } from './context.js';
+import type { ServiceHandler } from './service-handler.js';
 
 export type Next = () => Promise<void>;
 
@@ -13,6 +14,8 @@ export interface Middleware {
   readonly dependsOn?: readonly string[];
   /** Model names this middleware serves itself (e.g. a router's aliases), listed in `GET /v1/models`. */
   readonly models?: readonly string[];
+  /** HTTP endpoints this middleware brings (an admin API, `/v1/feedback`), served beside the model routes. */
+  readonly handlers?: readonly ServiceHandler[];
   handle(context: GatewayContext, next: Next): Promise<void>;
 }
 

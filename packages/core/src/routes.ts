@@ -6,6 +6,7 @@ import {
   invalidRequest,
 } from '@switchyard/spec';
 import type { Dialect } from './dialect.js';
+import type { ServiceHandler } from './service-handler.js';
 import { anthropicDialect, decodeAnthropicRequest } from './dialects/anthropic/index.js';
 import { decodeGeminiRequest, geminiDialect } from './dialects/gemini/index.js';
 import { openAIDialect } from './dialects/openai-dialect.js';
@@ -14,7 +15,7 @@ import { parseWith } from './validation.js';
 export type DecodedRequest = { operation: 'chat'; request: ChatRequest } | { operation: 'embeddings'; request: EmbeddingRequest };
 
 interface RouteBase {
-  readonly method: 'GET' | 'POST';
+  readonly method: string;
   readonly dialect: Dialect;
 }
 
@@ -35,7 +36,13 @@ export interface TokenCountRoute extends RouteBase {
   decode(body: unknown): ChatRequest;
 }
 
-export type Route = PipelineRoute | ServiceRoute | TokenCountRoute;
+/** A route answered by a plugin's handler (admin APIs, feedback, moderations). */
+export interface HandlerRoute extends RouteBase {
+  readonly kind: 'handler';
+  readonly handler: ServiceHandler;
+}
+
+export type Route = PipelineRoute | ServiceRoute | TokenCountRoute | HandlerRoute;
 
 export interface RouteMatch {
   route?: Route;
