@@ -18,8 +18,21 @@ import type { Logger } from './logger.js';
  * declare module '@switchyard/core' { interface GatewayState { tenant?: string } }
  * ```
  */
-// biome-ignore lint/suspicious/noEmptyInterface: extended by plugins through declaration merging.
-export interface GatewayState {}
+export interface GatewayState {
+  /** Who is calling, once an auth middleware has checked the credentials. */
+  principal?: Principal;
+}
+
+/** The authenticated caller. Never holds the secret itself: only an id that is safe to log. */
+export interface Principal {
+  /** A stable, non-secret id of the gateway key (safe in logs and the ledger). */
+  keyId: string;
+  name?: string;
+  team?: string;
+  user?: string;
+  /** Free-form tags from the key (department, project, environment). */
+  metadata?: Readonly<Record<string, string>>;
+}
 
 /** One place a request can be sent: a provider and the model id it knows. */
 export interface RouteTarget {

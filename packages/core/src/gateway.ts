@@ -178,6 +178,7 @@ export function createGateway({
       ip: inbound.ip,
       signal: inbound.signal ?? new AbortController().signal,
       log: logger,
+      registry,
       json: () => decodeBody(inbound),
     });
     const body = response.body;

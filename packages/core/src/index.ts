@@ -8,6 +8,7 @@ export type {
   GatewayResult,
   GatewayState,
   HttpInfo,
+  Principal,
   RouteDecision,
   RouteTarget,
   StreamResult,

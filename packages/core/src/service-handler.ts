@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import type { ModelRegistry } from './model-registry.js';
 
 /**
  * An HTTP endpoint a plugin adds beside the model routes: an admin API, `/v1/feedback`, `/v1/moderations`.
@@ -25,6 +26,8 @@ export interface ServiceRequest {
   readonly ip: string | undefined;
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /** The gateway's providers and aliases, to resolve a `model` the way chat requests do. */
+  readonly registry: ModelRegistry;
   /** The JSON body; throws a 400 `invalid_json` / `missing_body` error (or 413) when there is none to read. */
   json(): unknown;
 }
