@@ -32,6 +32,24 @@ export interface Principal {
   user?: string;
   /** Free-form tags from the key (department, project, environment). */
   metadata?: Readonly<Record<string, string>>;
+  /** Rate limits granted to this caller (enforced by a rate-limit middleware). */
+  limits?: Readonly<RateLimitSpec>;
+  /** Spending limits granted to this caller (enforced by a budget middleware). */
+  budgets?: readonly BudgetSpec[];
+}
+
+export interface RateLimitSpec {
+  /** Requests per minute. */
+  rpm?: number;
+  /** Tokens (input + output) per minute. */
+  tpm?: number;
+}
+
+export interface BudgetSpec {
+  /** Calendar window in UTC. */
+  window: 'day' | 'month';
+  /** Hard limit in US dollars. */
+  usd: number;
 }
 
 /** One place a request can be sent: a provider and the model id it knows. */

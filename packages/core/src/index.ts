@@ -1,4 +1,5 @@
 export type {
+  BudgetSpec,
   ChatContext,
   CompletionResult,
   EmbeddingsContext,
@@ -9,6 +10,7 @@ export type {
   GatewayState,
   HttpInfo,
   Principal,
+  RateLimitSpec,
   RouteDecision,
   RouteTarget,
   StreamResult,
