@@ -6,10 +6,10 @@ import {
   invalidRequest,
 } from '@switchyard/spec';
 import type { Dialect } from './dialect.js';
-import type { ServiceHandler } from './service-handler.js';
 import { anthropicDialect, decodeAnthropicRequest } from './dialects/anthropic/index.js';
 import { decodeGeminiRequest, geminiDialect } from './dialects/gemini/index.js';
 import { openAIDialect } from './dialects/openai-dialect.js';
+import type { ServiceHandler } from './service-handler.js';
 import { parseWith } from './validation.js';
 
 export type DecodedRequest = { operation: 'chat'; request: ChatRequest } | { operation: 'embeddings'; request: EmbeddingRequest };

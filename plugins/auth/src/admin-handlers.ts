@@ -8,15 +8,18 @@ import type { KeyAdmin } from './key-admin.js';
  * `POST /admin/keys/:id/revoke`, `POST /admin/keys/:id/rotate` (`{ "graceSeconds": 3600 }`).
  */
 export function adminHandlers(admin: KeyAdmin, authorize: (request: ServiceRequest) => void): ServiceHandler[] {
-  const guarded =
-    (method: ServiceHandler['method'], path: ServiceHandler['path'], handle: ServiceHandler['handle']): ServiceHandler => ({
-      method,
-      path,
-      handle(request) {
-        authorize(request);
-        return handle(request);
-      },
-    });
+  const guarded = (
+    method: ServiceHandler['method'],
+    path: ServiceHandler['path'],
+    handle: ServiceHandler['handle'],
+  ): ServiceHandler => ({
+    method,
+    path,
+    handle(request) {
+      authorize(request);
+      return handle(request);
+    },
+  });
   const one = /^\/admin\/keys\/(?<id>[a-z0-9-]{1,64})$/;
   const id = (request: ServiceRequest) => request.parameters.id ?? '';
   return [
@@ -28,7 +31,9 @@ export function adminHandlers(admin: KeyAdmin, authorize: (request: ServiceReque
       await admin.delete(id(request));
       return { body: { id: id(request), deleted: true } };
     }),
-    guarded('POST', /^\/admin\/keys\/(?<id>[a-z0-9-]{1,64})\/revoke$/, async (request) => ({ body: await admin.revoke(id(request)) })),
+    guarded('POST', /^\/admin\/keys\/(?<id>[a-z0-9-]{1,64})\/revoke$/, async (request) => ({
+      body: await admin.revoke(id(request)),
+    })),
     guarded('POST', /^\/admin\/keys\/(?<id>[a-z0-9-]{1,64})\/rotate$/, async (request) => {
       const body = request.headers['content-length'] === '0' ? {} : optionalBody(request);
       const grace = body.graceSeconds;

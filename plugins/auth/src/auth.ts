@@ -1,11 +1,11 @@
 import type { GatewayContext, Middleware, Principal, ServiceRequest, Store } from '@switchyard/core';
 import { authenticationError, GatewayError, isGatewayError } from '@switchyard/spec';
+import { adminHandlers } from './admin-handlers.js';
 import { presentedKey } from './credentials.js';
+import { createKeyAdmin, type KeyAdmin } from './key-admin.js';
 import { displayPrefix, hashesMatch, hashKey, keyIdOf } from './key-format.js';
 import type { KeyRecord, KeySettings } from './key-record.js';
 import { createKeyRepository, type KeyRepository } from './key-repository.js';
-import { createKeyAdmin, type KeyAdmin } from './key-admin.js';
-import { adminHandlers } from './admin-handlers.js';
 import { compileModelPatterns } from './model-patterns.js';
 
 /** A key declared in the config file: the key itself (usually `${ENV}`) or its `sha256:` hash (exactly one). */

@@ -5,11 +5,17 @@ import { keySettingsSchema } from './key-record.js';
 
 const configKeySchema = keySettingsSchema.extend({
   /** A stable id for logs and the ledger; defaults to `config-<n>`. */
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .optional(),
   /** The key itself, usually `${TEAM_A_KEY}`. */
   key: z.string().min(16).optional(),
   /** Or its hash: `sha256:<64 hex>` (what `switchyard keys hash` prints). */
-  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
+  hash: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional(),
 });
 
 /** The `auth:` section of the config file. */

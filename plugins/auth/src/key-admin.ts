@@ -111,7 +111,16 @@ export function createKeyAdmin({
 }
 
 function settingsOf(record: KeyRecord): KeySettings {
-  const { id: _id, hash: _h, createdAt: _c, revokedAt: _r, previousHash: _p, previousExpiresAt: _e, source: _s, ...settings } = record;
+  const {
+    id: _id,
+    hash: _h,
+    createdAt: _c,
+    revokedAt: _r,
+    previousHash: _p,
+    previousExpiresAt: _e,
+    source: _s,
+    ...settings
+  } = record;
   return settings;
 }
 
@@ -120,5 +129,8 @@ function parseSettings(value: unknown, schema: typeof keySettingsSchema): KeySet
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = issue?.path.join('.') || '(body)';
-  throw invalidRequest(`Invalid key settings at ${path}: ${issue?.message ?? 'invalid'}.`, { code: 'invalid_key_settings', param: path });
+  throw invalidRequest(`Invalid key settings at ${path}: ${issue?.message ?? 'invalid'}.`, {
+    code: 'invalid_key_settings',
+    param: path,
+  });
 }

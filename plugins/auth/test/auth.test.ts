@@ -1,4 +1,12 @@
-import { createGateway, createJsonLogger, createMemoryStore, type Gateway, type Middleware, type Principal, type Store } from '@switchyard/core';
+import {
+  createGateway,
+  createJsonLogger,
+  createMemoryStore,
+  type Gateway,
+  type Middleware,
+  type Principal,
+  type Store,
+} from '@switchyard/core';
 import { createMockProvider } from '@switchyard/provider-mock';
 import { GatewayError } from '@switchyard/spec';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,7 +88,11 @@ describe('auth with config keys', () => {
 
   it('accepts the key as Bearer, x-api-key or x-goog-api-key and names the caller for later middleware', async () => {
     const { gateway, seen } = setup();
-    for (const headers of [{ authorization: `Bearer ${configKey}` }, { 'x-api-key': configKey }, { 'x-goog-api-key': configKey }]) {
+    for (const headers of [
+      { authorization: `Bearer ${configKey}` },
+      { 'x-api-key': configKey },
+      { 'x-goog-api-key': configKey },
+    ]) {
       expect((await chat(gateway, headers)).status).toBe(200);
     }
     expect(seen).toHaveLength(3);
@@ -158,8 +170,13 @@ describe('keys issued through the admin API', () => {
     expect(await errorOf(await chat(gateway, { authorization: `Bearer ${rotated.key}` }))).toMatchObject({ code: 'key_revoked' });
 
     expect((await admin(gateway, 'DELETE', `/admin/keys/${record.id}`)).status).toBe(200);
-    expect(await errorOf(await chat(gateway, { authorization: `Bearer ${rotated.key}` }))).toMatchObject({ code: 'invalid_api_key' });
-    expect(await errorOf(await admin(gateway, 'GET', `/admin/keys/${record.id}`))).toMatchObject({ status: 404, code: 'key_not_found' });
+    expect(await errorOf(await chat(gateway, { authorization: `Bearer ${rotated.key}` }))).toMatchObject({
+      code: 'invalid_api_key',
+    });
+    expect(await errorOf(await admin(gateway, 'GET', `/admin/keys/${record.id}`))).toMatchObject({
+      status: 404,
+      code: 'key_not_found',
+    });
   });
 
   it('guards the admin API with the admin key and validates bodies', async () => {
