@@ -307,6 +307,8 @@ export function createGateway({
     registry,
     maxBodyBytes,
     async close() {
+      // Middleware first (they may flush work that still needs providers or stores), then providers.
+      await Promise.allSettled(middleware.map((layer) => layer.close?.()));
       await Promise.all(providers.map((provider) => provider.close?.()));
     },
   };

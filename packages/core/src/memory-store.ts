@@ -84,6 +84,10 @@ class MemoryScriptKeys implements ScriptKeys {
     this.#entries = entries;
   }
 
+  get count(): number {
+    return this.#keys.length;
+  }
+
   get(index: number): string | undefined {
     return this.#read(keyAt(this.#keys, index));
   }

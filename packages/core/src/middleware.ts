@@ -17,6 +17,8 @@ export interface Middleware {
   /** HTTP endpoints this middleware brings (an admin API, `/v1/feedback`), served beside the model routes. */
   readonly handlers?: readonly ServiceHandler[];
   handle(context: GatewayContext, next: Next): Promise<void>;
+  /** Called by `gateway.close()`: flush buffers (ledger writes), stop timers. */
+  close?(): Promise<void>;
 }
 
 /** Builds one function from an ordered list; the first middleware is the outermost. */

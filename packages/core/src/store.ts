@@ -17,6 +17,8 @@ export interface StoreScript<TResult> {
 
 /** What a local script may do to the keys it was given. */
 export interface ScriptKeys {
+  /** How many keys the script was given (Lua's `#KEYS`). */
+  readonly count: number;
   get(index: number): string | undefined;
   set(index: number, value: string, ttlMs?: number): void;
   delete(index: number): void;
@@ -36,4 +38,15 @@ export interface Store {
   /** Runs a script atomically over `keys`. */
   run<TResult>(script: StoreScript<TResult>, keys: readonly string[], args: readonly string[]): Promise<TResult>;
   close(): Promise<void>;
+}
+
+/**
+ * An append-only log of strings shared by gateway instances (the spend ledger, audit trails). Kept to
+ * `maxLength` entries: the oldest are dropped first, so offsets count from the oldest entry still kept.
+ */
+export interface AppendLog {
+  append(entries: readonly string[]): Promise<void>;
+  /** Up to `limit` entries from `offset` (0 = the oldest kept). */
+  read(offset: number, limit: number): Promise<string[]>;
+  length(): Promise<number>;
 }
