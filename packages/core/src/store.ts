@@ -5,6 +5,17 @@
  * Read-modify-write must be atomic across processes, so it is expressed as a script: a Lua body that a
  * Redis store runs with EVALSHA, and an equivalent JavaScript function that the in-memory store runs
  * synchronously (and so atomically) over the same keys.
+ *
+ * Result convention: a script returns a string, an integer, or a flat array of strings and integers, and
+ * `local` must return exactly what Redis would hand back for the Lua body:
+ * - a Lua number becomes an integer, truncated toward zero (`return 7.9` gives `7`, `return -2.5` gives `-2`):
+ *   return fractions as strings (`tostring(x)`);
+ * - `nil` and `false` become `null` (`true` becomes `1`); in an array, `false` is a `null` element and a
+ *   `nil` ends the array (Lua tables stop at the first nil), so never put nil in a returned table;
+ * - strings are returned as they are; no nested tables, no Lua tables with string keys (Redis drops them).
+ * Keys: a script touches only the keys it is given (`KEYS` / `ScriptKeys`), never builds key names. In
+ * Redis Cluster every key of one call must hash to the same slot: give them a common `{hash-tag}`
+ * (`limits:{key-42}:rpm`, `limits:{key-42}:tpm`); the Redis store rejects a call whose keys do not.
  */
 export interface StoreScript<TResult> {
   /** A stable name, used for logs and for caching the script on the server. */

@@ -14,7 +14,7 @@ describe('convertAnthropicUsage', () => {
       prompt_tokens: 45,
       completion_tokens: 20,
       total_tokens: 65,
-      prompt_tokens_details: { cached_tokens: 30 },
+      prompt_tokens_details: { cached_tokens: 30, cache_creation_tokens: 5 },
     });
   });
 

@@ -8,11 +8,13 @@ function count(value: unknown): number {
 /**
  * Anthropic usage → canonical (OpenAI) usage. Anthropic's `input_tokens` excludes cache reads and cache
  * writes, OpenAI's `prompt_tokens` includes them: prompt = input + cache_read + cache_creation, and
- * `cached_tokens` = cache_read. `output_tokens` already includes thinking, as `completion_tokens` does.
+ * `cached_tokens` = cache_read, `cache_creation_tokens` = cache_creation (with `cache_creation_1h_tokens`
+ * for one-hour writes). `output_tokens` already includes thinking, as `completion_tokens` does.
  */
 export function convertAnthropicUsage(usage: AnthropicUsage | null | undefined): Usage {
   const cacheRead = count(usage?.cache_read_input_tokens);
-  const promptTokens = count(usage?.input_tokens) + cacheRead + count(usage?.cache_creation_input_tokens);
+  const cacheCreation = count(usage?.cache_creation_input_tokens);
+  const promptTokens = count(usage?.input_tokens) + cacheRead + cacheCreation;
   const completionTokens = count(usage?.output_tokens);
   const converted: Usage = {
     prompt_tokens: promptTokens,
@@ -20,6 +22,12 @@ export function convertAnthropicUsage(usage: AnthropicUsage | null | undefined):
     total_tokens: promptTokens + completionTokens,
     prompt_tokens_details: { cached_tokens: cacheRead },
   };
+  // Cache writes are billed above the input price, so cost accounting needs them (1-hour writes apart).
+  if (cacheCreation > 0 && converted.prompt_tokens_details) {
+    converted.prompt_tokens_details.cache_creation_tokens = cacheCreation;
+    const oneHour = count((usage?.cache_creation as { ephemeral_1h_input_tokens?: unknown } | undefined)?.ephemeral_1h_input_tokens);
+    if (oneHour > 0) converted.prompt_tokens_details.cache_creation_1h_tokens = oneHour;
+  }
   const thinkingTokens = usage?.output_tokens_details?.thinking_tokens;
   if (typeof thinkingTokens === 'number') converted.completion_tokens_details = { reasoning_tokens: thinkingTokens };
   return converted;

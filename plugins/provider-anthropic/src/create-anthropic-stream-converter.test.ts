@@ -37,7 +37,7 @@ describe('createAnthropicStreamConverter', () => {
       prompt_tokens: 17,
       completion_tokens: 2,
       total_tokens: 19,
-      prompt_tokens_details: { cached_tokens: 6 },
+      prompt_tokens_details: { cached_tokens: 6, cache_creation_tokens: 1 },
     });
   });
 

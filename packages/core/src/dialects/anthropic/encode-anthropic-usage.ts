@@ -8,17 +8,18 @@ function count(value: unknown): number {
 /**
  * Canonical (OpenAI) usage → Anthropic usage. OpenAI's `prompt_tokens` includes cached tokens, Anthropic's
  * `input_tokens` excludes them: `input_tokens` = prompt − cached, `cache_read_input_tokens` = cached.
- * Cache writes are not reported separately in the canonical shape, so `cache_creation_input_tokens` is 0
- * (they stay counted in `input_tokens`). `output_tokens` = `completion_tokens` (both include reasoning).
+ * Cache writes, when the provider reported them (`prompt_tokens_details.cache_creation_tokens`, set by the
+ * Anthropic provider), move from `input_tokens` to `cache_creation_input_tokens`. `output_tokens` = `completion_tokens` (both include reasoning).
  * Missing usage counts as zeros.
  */
 export function encodeAnthropicUsage(usage: Usage | null | undefined): AnthropicUsage {
   const promptTokens = count(usage?.prompt_tokens);
   const cachedTokens = Math.min(count(usage?.prompt_tokens_details?.cached_tokens), promptTokens);
+  const written = Math.min(count(usage?.prompt_tokens_details?.cache_creation_tokens), promptTokens - cachedTokens);
   return {
-    input_tokens: promptTokens - cachedTokens,
+    input_tokens: promptTokens - cachedTokens - written,
     output_tokens: count(usage?.completion_tokens),
-    cache_creation_input_tokens: 0,
+    cache_creation_input_tokens: written,
     cache_read_input_tokens: cachedTokens,
   };
 }
