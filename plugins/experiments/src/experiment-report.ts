@@ -1,0 +1,379 @@
+import type { Store } from '@switchyard/core';
+import { notFound } from '@switchyard/spec';
+import {
+  configSchema,
+  type DecisionConfig,
+  type ExperimentConfig,
+  type ExperimentsConfig,
+  type ExperimentsConfigInput,
+  experimentSchema,
+  instantMs,
+} from './config-schema.js';
+import { type ArmSummary, judge, type VerdictName } from './decide-verdict.js';
+import { histogramQuantile } from './latency-histogram.js';
+import {
+  type Interval,
+  meanInterval,
+  momentsOf,
+  proportionDifferenceInterval,
+  twoProportionZTest,
+  welchTTest,
+  wilsonInterval,
+} from './statistics.js';
+import { type CounterField, counterFields, excludedKey, numberOf, readScript, variantReadKeys } from './store-layout.js';
+import { describeUnit } from './unit-reader.js';
+
+export interface VariantReport {
+  name: string;
+  control: boolean;
+  model?: string;
+  /** Configured share of the traffic (0–1). */
+  share: number;
+  requests: number;
+  /** Requests whose client went away; left out of the rates. */
+  aborted: number;
+  /** Requests that ended (requests − aborted): the denominator of the rates. */
+  completed: number;
+  errors: number;
+  errorRate?: Interval;
+  latencyMs?: { p50: number; p95: number; mean: number };
+  tokens: { prompt: number; completion: number; meanPrompt?: number; meanCompletion?: number };
+  cost: { usd: number; counted: number; meanUsd?: number };
+  feedback: {
+    count: number;
+    comments: number;
+    /** Mean score, with its t interval from two scores on. */
+    score?: { count: number; mean: number; low?: number; high?: number };
+    thumbs: { up: number; down: number; upRate?: Interval };
+  };
+}
+
+export interface TestedDifference {
+  /** treatment − control, with its interval. */
+  difference: Interval;
+  /** z or t. */
+  statistic: number;
+  pValue: number;
+}
+
+export interface Comparison {
+  variant: string;
+  /** Newcombe interval of the success-rate difference; pooled two-proportion z-test. */
+  successRate?: TestedDifference;
+  latencyP50Ratio?: number;
+  latencyP95Ratio?: number;
+  /** Welch interval and t-test of the mean score difference. */
+  score?: TestedDifference & { degreesOfFreedom: number };
+  /** Newcombe interval of the thumbs-up rate difference; pooled two-proportion z-test. */
+  thumbsUp?: TestedDifference;
+  verdict: VerdictName;
+  reasons: string[];
+}
+
+export interface ExperimentReport {
+  experiment: string;
+  alias: string;
+  unit: string;
+  control: string;
+  status: 'disabled' | 'scheduled' | 'running' | 'stopped';
+  start?: string;
+  stop?: string;
+  generatedAt: string;
+  confidence: number;
+  /** Requests that carried no unit and were served by control without being counted. */
+  excludedWithoutUnit: number;
+  decision: DecisionConfig;
+  variants: VariantReport[];
+  /** Each treatment against control. */
+  comparisons: Comparison[];
+  verdict: { verdict: VerdictName; winner?: string; reason: string };
+}
+
+export interface ReportOptions {
+  /** Epoch ms for the schedule status and `generatedAt`. */
+  now?: number;
+}
+
+/**
+ * The readout of one experiment from the store: per-variant counts, rates with intervals, latency
+ * quantiles, tokens, cost and feedback; each treatment tested against control; the decision rule's
+ * verdict. `config` is the `experiments` section (the name picks one) or that one experiment's config.
+ * Throws a 404 `GatewayError` for a name the section does not have.
+ */
+export async function experimentReport(
+  store: Store,
+  name: string,
+  config: ExperimentsConfig | ExperimentsConfigInput | ExperimentConfig,
+  { now = Date.now() }: ReportOptions = {},
+): Promise<ExperimentReport> {
+  const experiment = pickExperiment(name, config);
+  const confidence = experiment.decision.confidence;
+  const variantNames = Object.keys(experiment.variants);
+  const keys = variantNames.flatMap((variant) => variantReadKeys(name, variant));
+  const [values, excluded] = await Promise.all([
+    store.run(readScript, keys, [String(keys.length)]),
+    store.get(excludedKey(name)),
+  ]);
+  const totalWeight = Object.values(experiment.variants).reduce((sum, variant) => sum + variant.weight, 0);
+  const perVariant = keys.length / variantNames.length;
+
+  const variants = variantNames.map((variant, index) => {
+    const slice = Array.from(values)
+      .slice(index * perVariant, (index + 1) * perVariant)
+      .map(numberOf);
+    const counters = Object.fromEntries(counterFields.map((field, at) => [field, slice[at] ?? 0])) as Record<
+      CounterField,
+      number
+    >;
+    const buckets = slice.slice(counterFields.length);
+    const settings = experiment.variants[variant];
+    return summarize(variant, counters, buckets, {
+      control: variant === experiment.control,
+      model: settings?.model,
+      share: totalWeight > 0 ? (settings?.weight ?? 0) / totalWeight : 0,
+      confidence,
+    });
+  });
+
+  const control = variants.find((variant) => variant.report.control);
+  if (!control) throw new Error(`The experiment "${name}" has no control variant "${experiment.control}".`);
+  const comparisons = variants
+    .filter((variant) => !variant.report.control)
+    .map((treatment) => compare(control.report, treatment.report, treatment.counters, control.counters, experiment.decision));
+
+  return {
+    experiment: name,
+    alias: experiment.alias,
+    unit: describeUnit(experiment.unit),
+    control: experiment.control,
+    status: statusOf(experiment, now),
+    ...(experiment.start !== undefined ? { start: new Date(instantMs(experiment.start)).toISOString() } : {}),
+    ...(experiment.stop !== undefined ? { stop: new Date(instantMs(experiment.stop)).toISOString() } : {}),
+    generatedAt: new Date(now).toISOString(),
+    confidence,
+    excludedWithoutUnit: numberOf(excluded),
+    decision: experiment.decision,
+    variants: variants.map((variant) => variant.report),
+    comparisons,
+    verdict: overallVerdict(
+      comparisons,
+      variants.map((variant) => variant.report),
+    ),
+  };
+}
+
+function pickExperiment(name: string, config: ExperimentsConfig | ExperimentsConfigInput | ExperimentConfig): ExperimentConfig {
+  if (typeof (config as { alias?: unknown }).alias === 'string') return experimentSchema.parse(config);
+  const section = configSchema.parse(config);
+  const experiment = Object.hasOwn(section, name) ? section[name] : undefined;
+  if (!experiment) throw notFound(`There is no experiment named "${name.slice(0, 64)}".`, { code: 'experiment_not_found' });
+  return experiment;
+}
+
+function statusOf(experiment: ExperimentConfig, now: number): ExperimentReport['status'] {
+  if (!experiment.enabled) return 'disabled';
+  if (experiment.start !== undefined && now < instantMs(experiment.start)) return 'scheduled';
+  if (experiment.stop !== undefined && now >= instantMs(experiment.stop)) return 'stopped';
+  return 'running';
+}
+
+interface Summarized {
+  report: VariantReport;
+  counters: Record<CounterField, number>;
+}
+
+function summarize(
+  name: string,
+  counters: Record<CounterField, number>,
+  buckets: readonly number[],
+  { control, model, share, confidence }: { control: boolean; model: string | undefined; share: number; confidence: number },
+): Summarized {
+  const completed = Math.max(0, counters.requests - counters.aborted);
+  const successes = completed - counters.errors;
+  const p50 = histogramQuantile(buckets, 0.5);
+  const p95 = histogramQuantile(buckets, 0.95);
+  const errorRate = wilsonInterval(counters.errors, completed, confidence);
+  const score = momentsOf({ count: counters.scoreCount, sum: counters.scoreSum, sumOfSquares: counters.scoreSumSquares });
+  const scoreInterval = score ? meanInterval(score, confidence) : undefined;
+  const thumbs = counters.thumbsUp + counters.thumbsDown;
+  const upRate = wilsonInterval(counters.thumbsUp, thumbs, confidence);
+  const report: VariantReport = {
+    name,
+    control,
+    ...(model !== undefined ? { model } : {}),
+    share,
+    requests: counters.requests,
+    aborted: counters.aborted,
+    completed,
+    errors: counters.errors,
+    ...(errorRate ? { errorRate } : {}),
+    ...(p50 !== undefined && p95 !== undefined && successes > 0
+      ? { latencyMs: { p50, p95, mean: counters.latencySumMs / successes } }
+      : {}),
+    tokens: {
+      prompt: counters.promptTokens,
+      completion: counters.completionTokens,
+      ...(counters.usageCount > 0
+        ? {
+            meanPrompt: counters.promptTokens / counters.usageCount,
+            meanCompletion: counters.completionTokens / counters.usageCount,
+          }
+        : {}),
+    },
+    cost: {
+      usd: counters.costUsd,
+      counted: counters.costCount,
+      ...(counters.costCount > 0 ? { meanUsd: counters.costUsd / counters.costCount } : {}),
+    },
+    feedback: {
+      count: counters.feedback,
+      comments: counters.comments,
+      ...(score
+        ? {
+            score: {
+              count: score.count,
+              mean: score.mean,
+              ...(scoreInterval ? { low: scoreInterval.low, high: scoreInterval.high } : {}),
+            },
+          }
+        : {}),
+      thumbs: { up: counters.thumbsUp, down: counters.thumbsDown, ...(upRate ? { upRate } : {}) },
+    },
+  };
+  return { report, counters };
+}
+
+function compare(
+  control: VariantReport,
+  treatment: VariantReport,
+  treatmentCounters: Record<CounterField, number>,
+  controlCounters: Record<CounterField, number>,
+  decision: DecisionConfig,
+): Comparison {
+  const { confidence } = decision;
+  const successes = (report: VariantReport) => report.completed - report.errors;
+  const successRate = tested(
+    proportionDifferenceInterval(successes(treatment), treatment.completed, successes(control), control.completed, confidence),
+    twoProportionZTest(successes(treatment), treatment.completed, successes(control), control.completed),
+  );
+  const treatmentThumbs = treatment.feedback.thumbs;
+  const controlThumbs = control.feedback.thumbs;
+  const thumbsUp = tested(
+    proportionDifferenceInterval(
+      treatmentThumbs.up,
+      treatmentThumbs.up + treatmentThumbs.down,
+      controlThumbs.up,
+      controlThumbs.up + controlThumbs.down,
+      confidence,
+    ),
+    twoProportionZTest(
+      treatmentThumbs.up,
+      treatmentThumbs.up + treatmentThumbs.down,
+      controlThumbs.up,
+      controlThumbs.up + controlThumbs.down,
+    ),
+  );
+  const treatmentScores = momentsOf({
+    count: treatmentCounters.scoreCount,
+    sum: treatmentCounters.scoreSum,
+    sumOfSquares: treatmentCounters.scoreSumSquares,
+  });
+  const controlScores = momentsOf({
+    count: controlCounters.scoreCount,
+    sum: controlCounters.scoreSum,
+    sumOfSquares: controlCounters.scoreSumSquares,
+  });
+  const welch = treatmentScores && controlScores ? welchTTest(treatmentScores, controlScores, confidence) : undefined;
+  const arm = (report: VariantReport, scores: typeof treatmentScores): ArmSummary => ({
+    name: report.name,
+    completed: report.completed,
+    ...(report.latencyMs ? { p50Ms: report.latencyMs.p50 } : {}),
+    scoreCount: scores?.count ?? 0,
+    ...(scores ? { scoreMean: scores.mean } : {}),
+  });
+  const judgement = judge(
+    arm(control, controlScores),
+    arm(treatment, treatmentScores),
+    {
+      ...(successRate ? { successRate: successRate.difference } : {}),
+      ...(welch ? { score: welch.difference } : {}),
+    },
+    decision,
+  );
+  return {
+    variant: treatment.name,
+    ...(successRate ? { successRate } : {}),
+    ...(treatment.latencyMs && control.latencyMs
+      ? {
+          latencyP50Ratio: treatment.latencyMs.p50 / control.latencyMs.p50,
+          latencyP95Ratio: treatment.latencyMs.p95 / control.latencyMs.p95,
+        }
+      : {}),
+    ...(welch
+      ? {
+          score: {
+            difference: welch.difference,
+            statistic: welch.statistic,
+            pValue: welch.pValue,
+            degreesOfFreedom: welch.degreesOfFreedom,
+          },
+        }
+      : {}),
+    ...(thumbsUp ? { thumbsUp } : {}),
+    verdict: judgement.verdict,
+    reasons: judgement.reasons,
+  };
+}
+
+function tested(
+  difference: Interval | undefined,
+  test: { statistic: number; pValue: number } | undefined,
+): TestedDifference | undefined {
+  return difference && test ? { difference, statistic: test.statistic, pValue: test.pValue } : undefined;
+}
+
+/**
+ * One verdict for the experiment: a treatment wins when the rule says so (several winners: the highest
+ * success rate, then the lowest p50); control wins when it beats every treatment; otherwise inconclusive.
+ */
+function overallVerdict(comparisons: readonly Comparison[], variants: readonly VariantReport[]): ExperimentReport['verdict'] {
+  const winners = comparisons.filter((comparison) => comparison.verdict === 'treatment-wins');
+  if (winners.length > 0) {
+    const byName = new Map(variants.map((variant) => [variant.name, variant]));
+    const ranked = [...winners].sort((first, second) => {
+      const a = byName.get(first.variant);
+      const b = byName.get(second.variant);
+      const rateOrder = (b?.errorRate ? 1 - b.errorRate.estimate : 0) - (a?.errorRate ? 1 - a.errorRate.estimate : 0);
+      return rateOrder !== 0 ? rateOrder : (a?.latencyMs?.p50 ?? Infinity) - (b?.latencyMs?.p50 ?? Infinity);
+    });
+    const winner = ranked[0] as Comparison;
+    return {
+      verdict: 'treatment-wins',
+      winner: winner.variant,
+      reason: `${winner.variant} meets every criterion: ${stripChecks(winner.reasons)}`,
+    };
+  }
+  if (comparisons.length > 0 && comparisons.every((comparison) => comparison.verdict === 'control-wins')) {
+    return {
+      verdict: 'control-wins',
+      reason: comparisons.map((comparison) => `${comparison.variant} fails: ${failures(comparison.reasons)}`).join('; '),
+    };
+  }
+  return {
+    verdict: 'inconclusive',
+    reason:
+      comparisons.map((comparison) => `${comparison.variant}: ${comparison.reasons.join('; ')}`).join(' | ') ||
+      'no treatment to compare',
+  };
+}
+
+function stripChecks(reasons: readonly string[]): string {
+  return reasons.map((reason) => reason.replace(/^pass: /, '')).join('; ');
+}
+
+function failures(reasons: readonly string[]): string {
+  return reasons
+    .filter((reason) => reason.startsWith('fail: '))
+    .map((reason) => reason.slice('fail: '.length))
+    .join('; ');
+}
