@@ -43,7 +43,7 @@ export function adminHandlers({ config, report, authorize, now }: AdminHandlerOp
       path: /^\/admin\/experiments\/(?<name>[^/]+)\/report$/,
       async handle(request) {
         await authorize(request);
-        const name = decodeURIComponent(request.parameters.name ?? '');
+        const name = decodedName(request.parameters.name ?? '');
         if (!Object.hasOwn(config, name)) {
           throw notFound(`There is no experiment named "${name.slice(0, 64)}".`, { code: 'experiment_not_found' });
         }
@@ -55,4 +55,12 @@ export function adminHandlers({ config, report, authorize, now }: AdminHandlerOp
       },
     },
   ];
+}
+
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }

@@ -1,4 +1,5 @@
 import {
+  type ChatContext,
   createMemoryStore,
   createModelRegistry,
   type Logger,
@@ -92,18 +93,17 @@ export function experiments({
   const resolver = registry ?? (providers ? createModelRegistry(providers) : undefined);
   const byAlias = compileExperiments(config, { ...(resolver ? { registry: resolver } : {}), ...(logger ? { logger } : {}) });
   const report = (name: string) => experimentReport(store, name, config, { now: now() });
-  const handlers: ServiceHandler[] = [feedbackHandler({ store, authorize: authorizeFeedback })];
+  const handlers: ServiceHandler[] = [feedbackHandler({ store, markerTtlMs: feedbackTtlMs, authorize: authorizeFeedback })];
   if (authorizeAdmin) handlers.push(...adminHandlers({ config, report, authorize: authorizeAdmin, now }));
 
-  const serve = (context: Parameters<Middleware['handle']>[0], variant: CompiledVariant, experiment: CompiledExperiment) => {
-    if (context.operation !== 'chat') return;
+  /** Points the request at a variant: its targets (or model name for later middleware) and its overrides. */
+  const serve = (context: ChatContext, variant: CompiledVariant, experiment: CompiledExperiment) => {
     const request = applyOverrides(context.request, variant);
     if (variant.targets) {
       context.route = { requested: context.request.model, alias: experiment.alias, targets: variant.targets };
       context.request = request;
     } else if (variant.model !== undefined) {
-      context.request =
-        request === context.request ? { ...request, model: variant.model } : Object.assign(request, { model: variant.model });
+      context.request = { ...request, model: variant.model };
     } else context.request = request;
   };
 
