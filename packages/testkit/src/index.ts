@@ -12,4 +12,5 @@ export {
   openaiErrorType,
   openaiUsage,
 } from './openai-fixtures.js';
+export { type RedisServer, type RedisServerOptions, startRedisServer } from './redis-server.js';
 export type * from './types.js';

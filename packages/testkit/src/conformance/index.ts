@@ -11,6 +11,16 @@ export {
   providerConformanceChecks,
 } from './conformance-checks.js';
 export { defaultConformanceApiKey, defineProviderConformance } from './define-provider-conformance.js';
+export { defineStoreConformance } from './define-store-conformance.js';
 export { geminiConformanceScripts } from './gemini-conformance-scripts.js';
 export { openAIConformanceScripts } from './openai-conformance-scripts.js';
+export {
+  addScript as conformanceAddScript,
+  readScript as conformanceReadScript,
+  shapesScript as conformanceShapesScript,
+  storeConformanceScripts,
+  transferScript as conformanceTransferScript,
+  writeScript as conformanceWriteScript,
+} from './store-conformance-scripts.js';
+export type * from './store-types.js';
 export type * from './types.js';

@@ -1,0 +1,4 @@
+import { defineStoreConformance } from '@switchyard/testkit/conformance';
+import { createMemoryStore } from '../src/index.js';
+
+defineStoreConformance('memory', async () => createMemoryStore());
