@@ -1,3 +1,4 @@
+import type { Store } from '@switchyard/core';
 import { createRouter, RouteConfigError, type Router } from '@switchyard/router';
 import type { ProviderV1 } from '@switchyard/spec';
 import { ConfigError, type ConfigIssue } from './config-error.js';
@@ -18,12 +19,13 @@ export function buildFromConfig(
   config: SwitchyardConfig,
   env: Readonly<Record<string, string | undefined>> = process.env,
   source?: string,
+  store?: Store,
 ): ConfiguredParts {
   const { providers, issues } = buildProviders(config, env);
   const problems: ConfigIssue[] = [...issues];
   let router: Router | undefined;
   try {
-    router = createRouter({ aliases: config.models, providers, ...config.routing });
+    router = createRouter({ aliases: config.models, providers, ...config.routing, ...(store ? { store } : {}) });
   } catch (error) {
     if (!(error instanceof RouteConfigError)) throw error;
     problems.push(...error.issues);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createJsonLogger } from '@switchyard/core';
+import { adminUsage, runAdminCommand } from './admin-cli.js';
 import { buildFromConfig } from './build-from-config.js';
 import { ConfigError } from './config-error.js';
 import type { SwitchyardConfig } from './config-schema.js';
@@ -20,7 +21,8 @@ Options for serve:
   --host <host>          Address to listen on (default: 127.0.0.1)
   -h, --help             Show this help
   -v, --version          Show the version
-`;
+
+${adminUsage}`;
 
 export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -44,6 +46,15 @@ function version(): string {
  * (the process stays up until a signal).
  */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number | RunningServer> {
+  const first = argv.find((argument) => argument !== '--');
+  if (first === 'keys' || first === 'spend') {
+    try {
+      return await runAdminCommand(first, argv.slice(argv.indexOf(first) + 1), io);
+    } catch (error) {
+      io.stderr(`switchyard: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   let parsed: ReturnType<typeof parseCliArgs>;
   try {
     parsed = parseCliArgs(argv);

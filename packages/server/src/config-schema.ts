@@ -1,4 +1,8 @@
+import { authConfigSchema } from '@switchyard/auth';
+import { costConfigSchema } from '@switchyard/cost';
+import { rateLimitConfigSchema } from '@switchyard/rate-limit';
 import { aliasSchema, breakerSchema, retrySchema, timeoutSchema } from '@switchyard/router';
+import { configSchema as storeConfigSchema } from '@switchyard/store-redis';
 import { z } from 'zod';
 
 /**
@@ -58,6 +62,14 @@ export const configSchema = z.strictObject({
   routing: z
     .strictObject({ retry: retrySchema.optional(), timeouts: timeoutSchema.optional(), breaker: breakerSchema.optional() })
     .prefault({}),
+  /** Shared state for limits, budgets, breakers, keys and caches; absent = the embedded in-memory store. */
+  store: storeConfigSchema.optional(),
+  /** Gateway keys; absent = no authentication (the newcomer default). */
+  auth: authConfigSchema.optional(),
+  /** Requests/tokens per minute per team and model (key limits live on the keys). */
+  rateLimits: rateLimitConfigSchema.optional(),
+  /** Cost accounting, budgets and the spend ledger; present (even `{}`) = on. */
+  cost: costConfigSchema.optional(),
 });
 
 export type SwitchyardConfig = z.infer<typeof configSchema>;

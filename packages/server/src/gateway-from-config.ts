@@ -1,8 +1,9 @@
 import { createGateway, createJsonLogger, type Gateway, type GatewayOptions, type Logger } from '@switchyard/core';
 import { buildFromConfig } from './build-from-config.js';
+import { buildGovernance, storeFor } from './build-pipeline.js';
 import type { SwitchyardConfig } from './config-schema.js';
 
-export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middleware' | 'interceptors'> {
+export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middleware' | 'interceptors' | 'handlers'> {
   env?: Readonly<Record<string, string | undefined>>;
   logger?: Logger;
   /** Names the config file in error messages. */
@@ -10,8 +11,9 @@ export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middlewa
 }
 
 /**
- * Builds a gateway from a validated config (providers, aliases, routing, limits) plus code-only parts.
- * Middleware passed in code runs before the router; interceptors passed in code run inside its retries.
+ * Builds a gateway from a validated config (providers, aliases, routing, store, keys, limits, cost)
+ * plus code-only parts. The order of the onion: auth → cost → rate limits → middleware passed in code →
+ * router. Interceptors passed in code run inside the router's retries. Closing the gateway closes the store.
  */
 export function gatewayFromConfig(
   config: SwitchyardConfig,
@@ -21,14 +23,32 @@ export function gatewayFromConfig(
     source,
     middleware = [],
     interceptors = [],
+    handlers = [],
   }: GatewayFromConfigOptions = {},
 ): Gateway {
-  const { providers, router } = buildFromConfig(config, env, source);
-  return createGateway({
+  const store = storeFor(config, logger);
+  let parts: ReturnType<typeof buildFromConfig>;
+  try {
+    parts = buildFromConfig(config, env, source, store);
+  } catch (error) {
+    void store.close();
+    throw error;
+  }
+  const { providers, router } = parts;
+  const governance = buildGovernance(config, store, router, logger);
+  const gateway = createGateway({
     providers,
-    middleware: [...middleware, router.middleware],
+    middleware: [...governance.middleware, ...middleware, router.middleware],
     interceptors: [router.interceptor, ...interceptors],
+    handlers,
     logger,
     ...(config.server.maxBodyBytes ? { maxBodyBytes: config.server.maxBodyBytes } : {}),
   });
+  return {
+    ...gateway,
+    async close() {
+      await gateway.close();
+      await governance.close();
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { abortableSleep } from './abortable-sleep.js';
 import { attemptDeployment } from './attempt.js';
 import { fullJitterDelay } from './backoff.js';
 import { createCircuitBreakers } from './circuit-breaker.js';
-import { type CompiledAlias, compileRoutes } from './compile-routes.js';
+import { type CompiledAlias, type CompiledNode, compileRoutes } from './compile-routes.js';
 import { DeploymentStats } from './deployment-stats.js';
 import { classifyError, countsAgainstHealth, defaultMoveOn, retryableOnSameDeployment } from './error-class.js';
 import { type PlannedTarget, planRoute, sharedGroup } from './plan-route.js';
@@ -44,6 +44,8 @@ export interface Router {
   middleware: Middleware;
   interceptor: DispatchInterceptor;
   readonly aliases: readonly string[];
+  /** Every deployment an alias may send to (all branches), or `[]` when the name is not an alias. */
+  deploymentsOf(model: string): Array<{ providerId: string; model: string }>;
 }
 
 const defaultRetry: Required<RetryConfig> = { maxRetries: 2, baseDelayMs: 250, maxDelayMs: 4_000, maxRetryAfterMs: 5_000 };
@@ -98,6 +100,22 @@ export function createRouter({
       }
       await next();
     },
+  };
+
+  const deploymentsOf = (model: string) => {
+    const alias = compiled.get(model);
+    const found = new Map<string, { providerId: string; model: string }>();
+    const walk = (node: CompiledNode | undefined): void => {
+      if (node === undefined) return;
+      if (node.kind === 'deployment') found.set(node.id, { providerId: node.target.providerId, model: node.target.model });
+      else if (node.kind === 'group') for (const child of node.children) walk(child);
+      else {
+        for (const rule of node.rules) walk(rule.node);
+        walk(node.fallback);
+      }
+    };
+    walk(alias?.root);
+    return [...found.values()];
   };
 
   const interceptor: DispatchInterceptor = (next) => async (request) => {
@@ -203,7 +221,7 @@ export function createRouter({
     });
   };
 
-  return { middleware, interceptor, aliases: [...compiled.keys()] };
+  return { middleware, interceptor, aliases: [...compiled.keys()], deploymentsOf };
 }
 
 /** A later entry takes over a failure when the innermost group both share moves on for that failure. */
