@@ -27,6 +27,7 @@ export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { composeMiddleware, type Middleware, type Next } from './middleware.js';
 export { type AliasTarget, createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
 export { primeStream } from './prime-stream.js';
+export { requestIdFor } from './request-id.js';
 export type { ServiceHandler, ServiceRequest, ServiceResponse } from './service-handler.js';
 export type { AppendLog, ScriptKeys, SetOptions, Store, StoreScript } from './store.js';
 export { type TapHooks, tapAsyncIterable } from './tap-async-iterable.js';

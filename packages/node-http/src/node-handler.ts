@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Gateway, type Inbound, openAIDialect } from '@switchyard/core';
+import { type Gateway, type Inbound, openAIDialect, requestIdFor } from '@switchyard/core';
 import { requestTooLarge } from '@switchyard/spec';
 import { readRequestBody } from './read-request-body.js';
 import { writeOutbound } from './write-outbound.js';
@@ -40,13 +40,13 @@ export async function handleNodeRequest(
     if (parsedBody !== undefined) inbound.parsedBody = parsedBody;
     else if (rawBody !== undefined) {
       const size = typeof rawBody === 'string' ? Buffer.byteLength(rawBody) : rawBody.byteLength;
-      if (size > maxBodyBytes) return refuseTooLarge(response, maxBodyBytes);
+      if (size > maxBodyBytes) return refuseTooLarge(request, response, maxBodyBytes);
       inbound.body = rawBody;
     } else if (request.method !== 'GET' && request.method !== 'HEAD') {
       const read = await readRequestBody(request, maxBodyBytes);
       if (!read.ok) {
         if (read.reason === 'aborted') return;
-        return refuseTooLarge(response, maxBodyBytes);
+        return refuseTooLarge(request, response, maxBodyBytes);
       }
       inbound.body = read.body;
     }
@@ -64,10 +64,16 @@ export async function handleNodeRequest(
   }
 }
 
-function refuseTooLarge(response: ServerResponse, maxBodyBytes: number): void {
+function refuseTooLarge(request: IncomingMessage, response: ServerResponse, maxBodyBytes: number): void {
   const encoded = openAIDialect.encodeError(requestTooLarge(maxBodyBytes));
+  const inboundId = request.headers['x-request-id'];
   // The rest of the body may be unread, so the connection cannot be reused.
-  response.writeHead(encoded.status, { 'content-type': 'application/json', connection: 'close', ...encoded.headers });
+  response.writeHead(encoded.status, {
+    'content-type': 'application/json',
+    connection: 'close',
+    'x-request-id': requestIdFor(Array.isArray(inboundId) ? inboundId[0] : inboundId),
+    ...encoded.headers,
+  });
   response.end(encoded.body);
 }
 

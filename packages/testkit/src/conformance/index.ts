@@ -2,6 +2,12 @@
  * `@switchyard/testkit/conformance`: the provider conformance kit. It imports vitest (a peer dependency),
  * which is why it lives in its own entry point and not in `@switchyard/testkit`.
  */
+export {
+  type AdapterConformanceHost,
+  type AdapterConformanceOptions,
+  type AdapterConformanceSetup,
+  defineAdapterConformance,
+} from './adapter.js';
 export { anthropicConformanceScripts } from './anthropic-conformance-scripts.js';
 export {
   conformanceTextPieces,

@@ -1,0 +1,3 @@
+export { loggerFromFastify } from './fastify-logger.js';
+export { OutboundReadable } from './outbound-readable.js';
+export { type SwitchyardPluginOptions, switchyardPlugin } from './switchyard-plugin.js';
