@@ -81,7 +81,8 @@ function ping(port: number, timeoutMs: number): Promise<boolean> {
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (data) => {
       answer += data.toString('latin1');
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
+      // A server with `requirepass` answers NOAUTH: it is up all the same.
+      if (answer.includes('\r\n')) done(answer.startsWith('+PONG') || answer.startsWith('-NOAUTH'));
     });
     socket.on('error', () => done(false));
   });
