@@ -125,6 +125,7 @@ export type ExperimentUnit = z.output<typeof unitSchema>;
 export type VariantConfig = z.output<typeof variantSchema>;
 export type DecisionConfig = z.output<typeof decisionSchema>;
 export type ExperimentConfig = z.output<typeof experimentSchema>;
+export type ExperimentConfigInput = z.input<typeof experimentSchema>;
 export type ExperimentsConfig = z.output<typeof configSchema>;
 /** What a config file or code may write (defaults not yet applied). */
 export type ExperimentsConfigInput = z.input<typeof configSchema>;

@@ -4,6 +4,7 @@ import {
   configSchema,
   type DecisionConfig,
   type ExperimentConfig,
+  type ExperimentConfigInput,
   type ExperimentsConfig,
   type ExperimentsConfigInput,
   experimentSchema,
@@ -103,7 +104,7 @@ export interface ReportOptions {
 export async function experimentReport(
   store: Store,
   name: string,
-  config: ExperimentsConfig | ExperimentsConfigInput | ExperimentConfig,
+  config: ExperimentsConfig | ExperimentsConfigInput | ExperimentConfig | ExperimentConfigInput,
   { now = Date.now() }: ReportOptions = {},
 ): Promise<ExperimentReport> {
   const experiment = pickExperiment(name, config);
@@ -162,7 +163,10 @@ export async function experimentReport(
   };
 }
 
-function pickExperiment(name: string, config: ExperimentsConfig | ExperimentsConfigInput | ExperimentConfig): ExperimentConfig {
+function pickExperiment(
+  name: string,
+  config: ExperimentsConfig | ExperimentsConfigInput | ExperimentConfig | ExperimentConfigInput,
+): ExperimentConfig {
   if (typeof (config as { alias?: unknown }).alias === 'string') return experimentSchema.parse(config);
   const section = configSchema.parse(config);
   const experiment = Object.hasOwn(section, name) ? section[name] : undefined;

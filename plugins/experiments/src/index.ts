@@ -5,6 +5,7 @@ export {
   type DecisionConfig,
   decisionSchema,
   type ExperimentConfig,
+  type ExperimentConfigInput,
   type ExperimentsConfig,
   type ExperimentsConfigInput,
   type ExperimentUnit,
