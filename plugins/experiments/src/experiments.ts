@@ -18,7 +18,7 @@ import { type CompiledExperiment, type CompiledVariant, compileExperiments } fro
 import { configSchema, type ExperimentsConfig, type ExperimentsConfigInput } from './config-schema.js';
 import { type ExperimentReport, experimentReport } from './experiment-report.js';
 import { feedbackHandler } from './feedback-handler.js';
-import { recordOutcome } from './record-outcome.js';
+import { recordOutcome, rememberAssignment } from './record-outcome.js';
 import { excludedKey } from './store-layout.js';
 
 declare module '@switchyard/core' {
@@ -131,17 +131,11 @@ export function experiments({
       serve(context, variant, experiment);
       context.state.experiment = { name: experiment.name, variant: variant.name };
       context.responseHeaders[experimentHeader] = `${experiment.name}; variant=${variant.name}`;
+      context.waitUntil(
+        rememberAssignment(store, context.requestId, { experiment: experiment.name, variant: variant.name }, feedbackTtlMs),
+      );
       context.onFinish((outcome) => {
-        context.waitUntil(
-          recordOutcome({
-            store,
-            experiment: experiment.name,
-            variant: variant.name,
-            context,
-            outcome,
-            assignmentTtlMs: feedbackTtlMs,
-          }),
-        );
+        context.waitUntil(recordOutcome({ store, experiment: experiment.name, variant: variant.name, context, outcome }));
       });
       return next();
     },

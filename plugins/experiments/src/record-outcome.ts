@@ -15,21 +15,13 @@ export interface RecordOptions {
   variant: string;
   context: ChatContext;
   outcome: FinishOutcome;
-  assignmentTtlMs: number;
 }
 
 /**
- * Adds one finished request to its variant's counters (one atomic script call) and remembers the
- * request's assignment for feedback. Runs after the response, through `context.waitUntil`.
+ * Adds one finished request to its variant's counters, in one atomic script call. Runs after the
+ * response, through `context.waitUntil`.
  */
-export async function recordOutcome({
-  store,
-  experiment,
-  variant,
-  context,
-  outcome,
-  assignmentTtlMs,
-}: RecordOptions): Promise<void> {
+export async function recordOutcome({ store, experiment, variant, context, outcome }: RecordOptions): Promise<void> {
   // Finish listeners run in the order they were registered; a cost middleware after this one sets its
   // figure in its own listener, so read the state one turn later.
   await nextTurn();
@@ -57,11 +49,16 @@ export async function recordOutcome({
     add('costCount', 1);
     add('costUsd', costUsd);
   }
-  const assignment: Assignment = { experiment, variant };
-  await Promise.all([
-    store.run(addScript, keys, amounts),
-    store.set(assignmentKey(context.requestId), JSON.stringify(assignment), { ttlMs: assignmentTtlMs }),
-  ]);
+  await store.run(addScript, keys, amounts);
+}
+
+/**
+ * Remembers which experiment and variant serve a request, for feedback. Written when the variant is
+ * assigned (not awaited), so it is in the store by the time the answer reaches the client and feedback
+ * sent right after it finds the request.
+ */
+export function rememberAssignment(store: Store, requestId: string, assignment: Assignment, ttlMs: number): Promise<void> {
+  return store.set(assignmentKey(requestId), JSON.stringify(assignment), { ttlMs });
 }
 
 /** `state.cost.usd` as a cost middleware may set it; read loosely, as no package here owns that shape. */

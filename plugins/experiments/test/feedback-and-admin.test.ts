@@ -61,6 +61,15 @@ describe('POST /v1/feedback', () => {
     expect(other?.feedback.count).toBe(0);
   });
 
+  it('accepts feedback sent the moment the answer arrives', async () => {
+    const { gateway } = gatewayWith(providersFor(upstreams), { experiments: { test: twoArms } });
+    for (let index = 0; index < 20; index++) {
+      const response = await chat(gateway, { user: `quick-${index}` });
+      const feedback = await postFeedback(gateway, { request_id: response.headers.get('x-request-id'), thumbs: 'up' });
+      expect(feedback.status).toBe(200);
+    }
+  });
+
   it('answers 404 for request ids no experiment served', async () => {
     const { gateway } = gatewayWith(providersFor(upstreams), { experiments: { test: twoArms } });
     const unknown = await postFeedback(gateway, { request_id: 'never-seen', score: 3 });
