@@ -79,7 +79,9 @@ export interface CostMiddleware extends Middleware {
  * or releases the reservation, and writes one ledger record per request, off the hot path.
  */
 export function cost(options: CostOptions = {}): CostMiddleware {
-  const { store, budgets: budgetOptions, now = Date.now, logger } = options;
+  const { store, now = Date.now, logger } = options;
+  // Key budgets come with the keys, so budgets are enforced whenever there is a store to hold them.
+  const budgetOptions: BudgetOptions | undefined = options.budgets ?? (store ? {} : undefined);
   const prices = options.prices ?? createPriceTable();
   const log = options.ledger === false ? undefined : (options.ledger ?? createMemoryLog());
   const writer: LedgerWriter | undefined = log ? createLedgerWriter({ log, logger }) : undefined;
@@ -89,7 +91,7 @@ export function cost(options: CostOptions = {}): CostMiddleware {
   const unknownPrice = budgetOptions?.unknownPrice ?? 'deny';
   const warnedUnpriced = new Set<string>();
 
-  if (budgetOptions && !store) throw new Error('cost: budgets need a store.');
+  if (options.budgets && !store) throw new Error('cost: budgets need a store.');
   const budgets =
     budgetOptions && store
       ? createBudgets({ store, thresholds: budgetOptions.thresholds, now, onAlert: (alert) => raise(alert) })
