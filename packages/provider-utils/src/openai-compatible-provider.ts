@@ -9,6 +9,8 @@ import {
   GatewayError,
   isGatewayError,
   JsonPayload,
+  type ModerationCall,
+  type ModerationResponse,
   type ProviderV1,
   type StreamPart,
 } from '@switchyard/spec';
@@ -64,7 +66,7 @@ function looksLikeJsonObject(text: string): boolean {
 }
 
 /**
- * A provider for any host that speaks OpenAI's Chat Completions and Embeddings API. Request bodies keep
+ * A provider for any host that speaks OpenAI's Chat Completions, Embeddings and Moderations API. Request bodies keep
  * every field the client sent (only `model` and the quirks are rewritten); responses and stream chunks are
  * handed on as the upstream's own text.
  */
@@ -216,6 +218,11 @@ export function createOpenAICompatibleProvider({
     async embed({ model, request, signal, requestId }: EmbeddingCall) {
       const response = await post('/embeddings', JSON.stringify({ ...request, model }), signal, requestId);
       return { body: await readJson<EmbeddingResponse>(response, signal), upstream: upstreamMeta(response) };
+    },
+
+    async moderate({ model, request, signal, requestId }: ModerationCall) {
+      const response = await post('/moderations', JSON.stringify({ ...request, model }), signal, requestId);
+      return { body: await readJson<ModerationResponse>(response, signal), upstream: upstreamMeta(response) };
     },
 
     close: () => client.close(),

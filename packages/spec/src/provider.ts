@@ -2,6 +2,7 @@ import type { ChatCompletion, EmbeddingResponse } from './chat-completion.js';
 import type { ChatRequest } from './chat-request.js';
 import type { EmbeddingRequest } from './embedding-request.js';
 import type { JsonPayload } from './json-payload.js';
+import type { ModerationRequest, ModerationResponse } from './moderation-request.js';
 import type { StreamPart } from './stream-part.js';
 
 /**
@@ -23,6 +24,7 @@ export interface ProviderCall<TRequest> {
 
 export type ChatCall = ProviderCall<ChatRequest>;
 export type EmbeddingCall = ProviderCall<EmbeddingRequest>;
+export type ModerationCall = ProviderCall<ModerationRequest>;
 
 /** What the upstream said about the call apart from the body. */
 export interface UpstreamMeta {
@@ -47,6 +49,11 @@ export interface EmbeddingResult {
   upstream: UpstreamMeta;
 }
 
+export interface ModerationResult {
+  body: JsonPayload<ModerationResponse>;
+  upstream: UpstreamMeta;
+}
+
 export interface TokenCountResult {
   inputTokens: number;
   upstream: UpstreamMeta;
@@ -62,6 +69,8 @@ export interface ProviderV1 {
   /** Called for `stream: true`. Resolves once the upstream has answered with a streaming response. */
   streamChat(call: ChatCall): Promise<StreamResult>;
   embed?(call: EmbeddingCall): Promise<EmbeddingResult>;
+  /** Classifies text (OpenAI `/v1/moderations` shape), where the upstream offers a moderation endpoint. */
+  moderate?(call: ModerationCall): Promise<ModerationResult>;
   /** Counts the input tokens of a chat request with the upstream's own tokenizer, where it offers one. */
   countTokens?(call: ChatCall): Promise<TokenCountResult>;
   /** Releases pooled connections. */

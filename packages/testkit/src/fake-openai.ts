@@ -4,6 +4,7 @@
  */
 import { handleChatCompletions, handleEmbeddings, handleModel, handleModels } from './default-handlers.js';
 import type { Exchange } from './exchange.js';
+import { handleModerations } from './fake-moderation.js';
 import { type RoutedRequest, startFakeServer } from './fake-server.js';
 import { openaiWriters, sendOpenAIError } from './openai-exchange.js';
 import { playScriptedResponse } from './scripted-response.js';
@@ -17,6 +18,7 @@ const invalidJsonMessage =
 const postHandlers: Readonly<Record<string, (exchange: Exchange, body: unknown) => void | Promise<void>>> = {
   '/v1/chat/completions': handleChatCompletions,
   '/v1/embeddings': handleEmbeddings,
+  '/v1/moderations': handleModerations,
 };
 
 function checkAuthorization(exchange: Exchange, apiKey: string): boolean {

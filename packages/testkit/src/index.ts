@@ -1,5 +1,14 @@
 export * from './anthropic/index.js';
 export { decodeFloat32Base64, encodeFloat32Base64, fakeEmbedding } from './fake-embedding.js';
+export {
+  fakeModerationScores,
+  moderationCategories,
+  moderationTriggerWords,
+  type OpenAIModerationResponse,
+  type OpenAIModerationResult,
+  openaiModeration,
+  openaiModerationResult,
+} from './fake-moderation.js';
 export { defaultFakeModels, startFakeOpenAI } from './fake-openai.js';
 export * from './gemini/index.js';
 export {
