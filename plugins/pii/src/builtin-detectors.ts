@@ -97,7 +97,7 @@ export const builtinDefinitions: readonly PatternDefinition[] = [
   {
     name: 'phone',
     type: 'PHONE',
-    source: String.raw`(?<![\w+])(?:(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}|\+[1-9]\d{0,3}[ -]?(?:\(\d{1,4}\)[ -]?)?\d(?:[ -]?\d){4,13})(?!\d)`,
+    source: String.raw`(?<![\w+]|\d\.)(?:(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}|\+[1-9]\d{0,3}[ -]?(?:\(\d{1,4}\)[ -]?)?\d(?:[ -]?\d){4,13})(?!\d)`,
     validate: isPhone,
   },
   {
