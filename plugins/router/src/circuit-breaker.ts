@@ -213,14 +213,23 @@ export function createCircuitBreakers(
   const key = (deploymentId: string) => `switchyard:breaker:${deploymentId}`;
   const settings = [consecutiveFailures, errorRate, minRequests, windowMs, cooldownMs, maxCooldownMs].map(String);
   return {
+    // Breakers fail open: when the store cannot be reached, every deployment counts as healthy (and no
+    // outcome is recorded) rather than failing requests that the upstream could serve.
     async acquire(deploymentId) {
-      const answer = await store.run(acquireScript, [key(deploymentId)], [String(now()), String(halfOpenProbes)]);
+      let answer: string;
+      try {
+        answer = await store.run(acquireScript, [key(deploymentId)], [String(now()), String(halfOpenProbes)]);
+      } catch {
+        return { allowed: true, probe: 0 };
+      }
       if (answer === 'allow') return { allowed: true, probe: 0 };
       if (answer.startsWith('probe:')) return { allowed: true, probe: Number(answer.slice('probe:'.length)) };
       return { allowed: false, retryAt: Number(answer.slice('reject:'.length)) };
     },
     async record(deploymentId, outcome, probe) {
-      await store.run(recordScript, [key(deploymentId)], [String(now()), outcome, String(probe), ...settings]);
+      await store
+        .run(recordScript, [key(deploymentId)], [String(now()), outcome, String(probe), ...settings])
+        .catch(() => undefined);
     },
   };
 }

@@ -65,20 +65,34 @@ export class DeploymentStats {
   }
 
   /** Counts one request against the deployment's RPM; false (nothing counted) when it is at its limit. */
+  /**
+   * Counts one request against the deployment's RPM; false (nothing counted) when it is at its limit.
+   * Deployment limits fail open: when the store cannot be reached the request is admitted.
+   */
   async admitRequest(deploymentId: string, rpm: number): Promise<boolean> {
-    return (
-      (await this.#store.run(admitScript, [this.#windowKey('rpm', deploymentId)], [String(rpm), '1', String(2 * minuteMs)])) === 1
-    );
+    try {
+      return (
+        (await this.#store.run(admitScript, [this.#windowKey('rpm', deploymentId)], [String(rpm), '1', String(2 * minuteMs)])) ===
+        1
+      );
+    } catch {
+      return true;
+    }
   }
 
-  /** Whether the deployment has used up its tokens for this minute. */
+  /** Whether the deployment has used up its tokens for this minute (false when the store cannot tell). */
   async tokensExhausted(deploymentId: string, tpm: number): Promise<boolean> {
-    const used = Number((await this.#store.get(this.#windowKey('tpm', deploymentId))) ?? '0');
-    return used >= tpm;
+    try {
+      const used = Number((await this.#store.get(this.#windowKey('tpm', deploymentId))) ?? '0');
+      return used >= tpm;
+    } catch {
+      return false;
+    }
   }
 
-  /** Adds tokens the deployment really used (from the upstream's usage). */
+  /** Adds tokens the deployment really used (from the upstream's usage); lost while the store is down. */
   async addTokens(deploymentId: string, tokens: number): Promise<void> {
-    if (tokens > 0) await this.#store.increment(this.#windowKey('tpm', deploymentId), tokens, { ttlMs: 2 * minuteMs });
+    if (tokens <= 0) return;
+    await this.#store.increment(this.#windowKey('tpm', deploymentId), tokens, { ttlMs: 2 * minuteMs }).catch(() => undefined);
   }
 }
