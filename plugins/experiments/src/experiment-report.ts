@@ -1,5 +1,6 @@
 import type { Store } from '@switchyard/core';
 import { notFound } from '@switchyard/spec';
+import { type Comparison, compare } from './compare-variants.js';
 import {
   configSchema,
   type DecisionConfig,
@@ -10,66 +11,13 @@ import {
   experimentSchema,
   instantMs,
 } from './config-schema.js';
-import { type ArmSummary, judge, type VerdictName } from './decide-verdict.js';
-import { histogramQuantile } from './latency-histogram.js';
-import {
-  type Interval,
-  meanInterval,
-  momentsOf,
-  proportionDifferenceInterval,
-  twoProportionZTest,
-  welchTTest,
-  wilsonInterval,
-} from './statistics.js';
+import type { VerdictName } from './decide-verdict.js';
 import { type CounterField, counterFields, excludedKey, numberOf, readScript, variantReadKeys } from './store-layout.js';
+import { summarize, type VariantReport } from './summarize-variant.js';
 import { describeUnit } from './unit-reader.js';
 
-export interface VariantReport {
-  name: string;
-  control: boolean;
-  model?: string;
-  /** Configured share of the traffic (0–1). */
-  share: number;
-  requests: number;
-  /** Requests whose client went away; left out of the rates. */
-  aborted: number;
-  /** Requests that ended (requests − aborted): the denominator of the rates. */
-  completed: number;
-  errors: number;
-  errorRate?: Interval;
-  latencyMs?: { p50: number; p95: number; mean: number };
-  tokens: { prompt: number; completion: number; meanPrompt?: number; meanCompletion?: number };
-  cost: { usd: number; counted: number; meanUsd?: number };
-  feedback: {
-    count: number;
-    comments: number;
-    /** Mean score, with its t interval from two scores on. */
-    score?: { count: number; mean: number; low?: number; high?: number };
-    thumbs: { up: number; down: number; upRate?: Interval };
-  };
-}
-
-export interface TestedDifference {
-  /** treatment − control, with its interval. */
-  difference: Interval;
-  /** z or t. */
-  statistic: number;
-  pValue: number;
-}
-
-export interface Comparison {
-  variant: string;
-  /** Newcombe interval of the success-rate difference; pooled two-proportion z-test. */
-  successRate?: TestedDifference;
-  latencyP50Ratio?: number;
-  latencyP95Ratio?: number;
-  /** Welch interval and t-test of the mean score difference. */
-  score?: TestedDifference & { degreesOfFreedom: number };
-  /** Newcombe interval of the thumbs-up rate difference; pooled two-proportion z-test. */
-  thumbsUp?: TestedDifference;
-  verdict: VerdictName;
-  reasons: string[];
-}
+export type { Comparison, TestedDifference } from './compare-variants.js';
+export type { VariantReport } from './summarize-variant.js';
 
 export interface ExperimentReport {
   experiment: string;
@@ -179,161 +127,6 @@ function statusOf(experiment: ExperimentConfig, now: number): ExperimentReport['
   if (experiment.start !== undefined && now < instantMs(experiment.start)) return 'scheduled';
   if (experiment.stop !== undefined && now >= instantMs(experiment.stop)) return 'stopped';
   return 'running';
-}
-
-interface Summarized {
-  report: VariantReport;
-  counters: Record<CounterField, number>;
-}
-
-function summarize(
-  name: string,
-  counters: Record<CounterField, number>,
-  buckets: readonly number[],
-  { control, model, share, confidence }: { control: boolean; model: string | undefined; share: number; confidence: number },
-): Summarized {
-  const completed = Math.max(0, counters.requests - counters.aborted);
-  const successes = completed - counters.errors;
-  const p50 = histogramQuantile(buckets, 0.5);
-  const p95 = histogramQuantile(buckets, 0.95);
-  const errorRate = wilsonInterval(counters.errors, completed, confidence);
-  const score = momentsOf({ count: counters.scoreCount, sum: counters.scoreSum, sumOfSquares: counters.scoreSumSquares });
-  const scoreInterval = score ? meanInterval(score, confidence) : undefined;
-  const thumbs = counters.thumbsUp + counters.thumbsDown;
-  const upRate = wilsonInterval(counters.thumbsUp, thumbs, confidence);
-  const report: VariantReport = {
-    name,
-    control,
-    ...(model !== undefined ? { model } : {}),
-    share,
-    requests: counters.requests,
-    aborted: counters.aborted,
-    completed,
-    errors: counters.errors,
-    ...(errorRate ? { errorRate } : {}),
-    ...(p50 !== undefined && p95 !== undefined && successes > 0
-      ? { latencyMs: { p50, p95, mean: counters.latencySumMs / successes } }
-      : {}),
-    tokens: {
-      prompt: counters.promptTokens,
-      completion: counters.completionTokens,
-      ...(counters.usageCount > 0
-        ? {
-            meanPrompt: counters.promptTokens / counters.usageCount,
-            meanCompletion: counters.completionTokens / counters.usageCount,
-          }
-        : {}),
-    },
-    cost: {
-      usd: counters.costUsd,
-      counted: counters.costCount,
-      ...(counters.costCount > 0 ? { meanUsd: counters.costUsd / counters.costCount } : {}),
-    },
-    feedback: {
-      count: counters.feedback,
-      comments: counters.comments,
-      ...(score
-        ? {
-            score: {
-              count: score.count,
-              mean: score.mean,
-              ...(scoreInterval ? { low: scoreInterval.low, high: scoreInterval.high } : {}),
-            },
-          }
-        : {}),
-      thumbs: { up: counters.thumbsUp, down: counters.thumbsDown, ...(upRate ? { upRate } : {}) },
-    },
-  };
-  return { report, counters };
-}
-
-function compare(
-  control: VariantReport,
-  treatment: VariantReport,
-  treatmentCounters: Record<CounterField, number>,
-  controlCounters: Record<CounterField, number>,
-  decision: DecisionConfig,
-): Comparison {
-  const { confidence } = decision;
-  const successes = (report: VariantReport) => report.completed - report.errors;
-  const successRate = tested(
-    proportionDifferenceInterval(successes(treatment), treatment.completed, successes(control), control.completed, confidence),
-    twoProportionZTest(successes(treatment), treatment.completed, successes(control), control.completed),
-  );
-  const treatmentThumbs = treatment.feedback.thumbs;
-  const controlThumbs = control.feedback.thumbs;
-  const thumbsUp = tested(
-    proportionDifferenceInterval(
-      treatmentThumbs.up,
-      treatmentThumbs.up + treatmentThumbs.down,
-      controlThumbs.up,
-      controlThumbs.up + controlThumbs.down,
-      confidence,
-    ),
-    twoProportionZTest(
-      treatmentThumbs.up,
-      treatmentThumbs.up + treatmentThumbs.down,
-      controlThumbs.up,
-      controlThumbs.up + controlThumbs.down,
-    ),
-  );
-  const treatmentScores = momentsOf({
-    count: treatmentCounters.scoreCount,
-    sum: treatmentCounters.scoreSum,
-    sumOfSquares: treatmentCounters.scoreSumSquares,
-  });
-  const controlScores = momentsOf({
-    count: controlCounters.scoreCount,
-    sum: controlCounters.scoreSum,
-    sumOfSquares: controlCounters.scoreSumSquares,
-  });
-  const welch = treatmentScores && controlScores ? welchTTest(treatmentScores, controlScores, confidence) : undefined;
-  const arm = (report: VariantReport, scores: typeof treatmentScores): ArmSummary => ({
-    name: report.name,
-    completed: report.completed,
-    ...(report.latencyMs ? { p50Ms: report.latencyMs.p50 } : {}),
-    scoreCount: scores?.count ?? 0,
-    ...(scores ? { scoreMean: scores.mean } : {}),
-  });
-  const judgement = judge(
-    arm(control, controlScores),
-    arm(treatment, treatmentScores),
-    {
-      ...(successRate ? { successRate: successRate.difference } : {}),
-      ...(welch ? { score: welch.difference } : {}),
-    },
-    decision,
-  );
-  return {
-    variant: treatment.name,
-    ...(successRate ? { successRate } : {}),
-    ...(treatment.latencyMs && control.latencyMs
-      ? {
-          latencyP50Ratio: treatment.latencyMs.p50 / control.latencyMs.p50,
-          latencyP95Ratio: treatment.latencyMs.p95 / control.latencyMs.p95,
-        }
-      : {}),
-    ...(welch
-      ? {
-          score: {
-            difference: welch.difference,
-            statistic: welch.statistic,
-            pValue: welch.pValue,
-            degreesOfFreedom: welch.degreesOfFreedom,
-          },
-        }
-      : {}),
-    ...(thumbsUp ? { thumbsUp } : {}),
-    verdict: judgement.verdict,
-    reasons: judgement.reasons,
-  };
-}
-
-function tested(
-  difference: Interval | undefined,
-  test: { statistic: number; pValue: number } | undefined,
-): TestedDifference | undefined {
-  return difference && test ? { difference, statistic: test.statistic, pValue: test.pValue } : undefined;
 }
 
 /**

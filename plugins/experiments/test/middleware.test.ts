@@ -2,7 +2,7 @@
  * The middleware through a real gateway and fake upstreams: routing to the variant, overrides, the
  * header and state, stickiness, the schedule, requests without a unit, and hand-over to a router alias.
  */
-import { createMemoryStore, type Middleware } from '@switchyard/core';
+import { createMemoryStore, type Middleware, type Store } from '@switchyard/core';
 import { createRouter } from '@switchyard/router';
 import type { ProviderV1 } from '@switchyard/spec';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -168,6 +168,18 @@ describe('units', () => {
     const report = await reportAfter(middleware, 'test', 4);
     expect(report.variants.map((variant) => variant.requests)).toEqual([2, 2]);
     expect(report.excludedWithoutUnit).toBe(0);
+  });
+});
+
+describe('store outages', () => {
+  it('never fail or delay a request: counting is best effort', async () => {
+    const down = (): Promise<never> => Promise.reject(new Error('store unreachable'));
+    const brokenStore: Store = { get: down, set: down, delete: down, increment: down, run: down, close: async () => {} };
+    const { gateway } = gatewayWith(providersFor(upstreams), { experiments: { test: twoArms }, store: brokenStore });
+    const response = await chat(gateway, { user: await userIn('treatment') });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-experiment')).toBe('test; variant=treatment');
+    expect((await chat(gateway)).status).toBe(200);
   });
 });
 
