@@ -9,7 +9,7 @@ import { type RedisServer, startRedisServer } from '@switchyard/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../src/index.js';
-import { eventually, recordingLogger, sleep, timed, trackUnhandledRejections } from './helpers.js';
+import { eventually, type Outcome, recordingLogger, sleep, timed, trackUnhandledRejections } from './helpers.js';
 
 const counterScript: StoreScript<number> = {
   name: 'faults-counter',
@@ -105,14 +105,15 @@ describe('server killed (SIGKILL)', () => {
   it('fails every call fast with store_unavailable, then works again after restart with the same store', async () => {
     await store.set('before', 'yes');
     await server.kill();
-    const outcomes = [];
-    for (const call of [
+    const outcomes: Outcome<unknown>[] = [];
+    const calls: Array<() => Promise<unknown>> = [
       () => store.get('before'),
       () => store.set('x', 'y'),
       () => store.increment('n'),
       () => store.delete('x'),
       () => store.run(counterScript, ['c'], ['1']),
-    ]) {
+    ];
+    for (const call of calls) {
       outcomes.push(await timed(call));
     }
     // And a burst of concurrent calls while it is down.
