@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalise, SemanticIndex } from './semantic-index.js';
 
@@ -18,6 +19,44 @@ describe('SemanticIndex', () => {
     expect(match?.similarity).toBeCloseTo(0.995, 3);
     expect(index.search('p1', vector(0, 0, 1), 0.5)).toBeUndefined();
     expect(index.search('p3', vector(1, 0, 0), 0.5)).toBeUndefined();
+  });
+
+  it('finds exactly what a brute-force scan finds (the early exit never skips a match)', () => {
+    const unit = (dimensions: number) =>
+      fc
+        .array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: dimensions, maxLength: dimensions })
+        .filter((values) => values.some((value) => Math.abs(value) > 1e-3));
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 3, max: 40 })
+          .chain((dimensions) =>
+            fc.tuple(
+              fc.array(unit(dimensions), { minLength: 1, maxLength: 30 }),
+              unit(dimensions),
+              fc.double({ min: -0.5, max: 0.99, noNaN: true }),
+            ),
+          ),
+        ([stored, rawQuery, threshold]) => {
+          const index = new SemanticIndex(100, () => 0);
+          const vectors = stored.map((values) => vector(...values));
+          vectors.forEach((item, at) => {
+            index.add('p', `k${at}`, Float32Array.from(item), 1_000);
+          });
+          const query = vector(...rawQuery);
+          let best = -Infinity;
+          for (const item of vectors)
+            best = Math.max(
+              best,
+              item.reduce((sum, value, at) => sum + value * (query[at] as number), 0),
+            );
+          const match = index.search('p', query, threshold);
+          if (best >= threshold + 1e-5) expect(match?.similarity).toBeCloseTo(Math.min(1, best), 4);
+          if (best < threshold - 1e-5) expect(match).toBeUndefined();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('skips expired entries', () => {
