@@ -94,7 +94,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Kills `target` if the process `parent` goes away first (SIGKILL of the test runner skips exit hooks). */
-function watchdog(parent: number, target: number): ChildProcess | undefined {
+export function watchdog(parent: number, target: number): ChildProcess | undefined {
   try {
     const child = spawn('sh', ['-c', `while kill -0 ${parent} 2>/dev/null; do sleep 1; done; kill -9 ${target} 2>/dev/null`], {
       stdio: 'ignore',
