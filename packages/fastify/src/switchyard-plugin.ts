@@ -5,10 +5,11 @@ import {
   type Inbound,
   isStreamBody,
   type Logger,
+  type Outbound,
   openAIDialect,
   requestIdFor,
 } from '@switchyard/core';
-import { type GatewayError, invalidRequest, requestTooLarge } from '@switchyard/spec';
+import { invalidRequest, requestTooLarge } from '@switchyard/spec';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { loggerFromFastify } from './fastify-logger.js';
 import { OutboundReadable } from './outbound-readable.js';
@@ -68,42 +69,77 @@ export async function switchyardPlugin(fastify: FastifyInstance, options: Switch
     });
   }
 
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
-    const mapped = fromBodyParserError(error, bodyLimit);
-    // Anything else (a hook of the app's failing, say) goes on to the app's own error handler.
-    if (mapped === undefined) throw error;
-    const encoded = openAIDialect.encodeError(mapped);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-request-id': requestIdFor(firstHeader(request.headers['x-request-id'])),
-      ...encoded.headers,
-    };
-    // The rest of a refused body may be unread, so the connection is not reused (as on the other hosts).
-    if (mapped.status === 413) headers.connection = 'close';
-    return reply.code(encoded.status).headers(headers).send(encoded.body);
-  });
-
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  const inboundFor = (request: FastifyRequest, reply: FastifyReply): Inbound => {
     const controller = new AbortController();
     const response = reply.raw;
     response.once('close', () => {
       if (!response.writableFinished) controller.abort(new Error('The client closed the connection.'));
     });
-    const inbound: Inbound = {
+    return {
       method: request.method,
       path: relativePath(request.url, prefix),
       headers: flattenHeaders(request.headers),
       signal: controller.signal,
       ip: request.ip,
     };
-    const body = request.body;
-    if (typeof body === 'string' || body instanceof Uint8Array) inbound.body = body;
-    else if (body !== undefined) inbound.parsedBody = body;
+  };
 
-    const outbound = await gateway.handle(inbound);
+  const send = (reply: FastifyReply, outbound: Outbound) => {
     reply.code(outbound.status).headers(outbound.headers);
     if (isStreamBody(outbound.body)) return reply.send(new OutboundReadable(outbound.body));
     return reply.send(outbound.body ?? undefined);
+  };
+
+  fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+        // Refused before the body was read, so in OpenAI's shape, as the other hosts do.
+        const encoded = openAIDialect.encodeError(requestTooLarge(bodyLimit));
+        return reply
+          .code(encoded.status)
+          .headers({
+            'content-type': 'application/json',
+            'x-request-id': requestIdFor(firstHeader(request.headers['x-request-id'])),
+            // The rest of the body may be unread, so the connection is not reused.
+            connection: 'close',
+            ...encoded.headers,
+          })
+          .send(encoded.body);
+      }
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY': {
+        // The gateway answers as it would have had it parsed the body itself: its 404/405 for an unknown
+        // route, else 400 invalid_json or missing_body in the dialect of the path (OpenAI, Anthropic, Gemini).
+        const inbound = inboundFor(request, reply);
+        inbound.body = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? '' : '\u0000';
+        return send(reply, await gateway.handle(inbound));
+      }
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': {
+        const encoded = openAIDialect.encodeError(
+          invalidRequest('The request body does not match its content-length.', { code: 'invalid_body' }),
+        );
+        return reply
+          .code(encoded.status)
+          .headers({
+            'content-type': 'application/json',
+            'x-request-id': requestIdFor(firstHeader(request.headers['x-request-id'])),
+            connection: 'close',
+            ...encoded.headers,
+          })
+          .send(encoded.body);
+      }
+      default:
+        // Anything else (a hook of the app's failing, say) goes on to the app's own error handler.
+        throw error;
+    }
+  });
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const inbound = inboundFor(request, reply);
+    const body = request.body;
+    if (typeof body === 'string' || body instanceof Uint8Array) inbound.body = body;
+    else if (body !== undefined) inbound.parsedBody = body;
+    return send(reply, await gateway.handle(inbound));
   };
 
   fastify.route({ method: methods, url: '/', prefixTrailingSlash: 'no-slash', bodyLimit, handler });
@@ -114,22 +150,6 @@ function withFastifyLogger(options: GatewayOptions, fastify: FastifyInstance): G
   if (options.logger !== undefined) return options;
   const logger: Logger = loggerFromFastify(fastify.log.child({ name: 'switchyard' }));
   return { ...options, logger };
-}
-
-/** Fastify's body-parsing failures, as the gateway would have reported them had it read the body itself. */
-function fromBodyParserError(error: FastifyError, bodyLimit: number): GatewayError | undefined {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return requestTooLarge(bodyLimit);
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return invalidRequest('We could not parse the JSON body of your request.', { code: 'invalid_json' });
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return invalidRequest('The request needs a JSON body.', { code: 'missing_body' });
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return invalidRequest('The request body does not match its content-length.', { code: 'invalid_body' });
-    default:
-      return undefined;
-  }
 }
 
 /** The path below the prefix, with its query: `/llm/v1/models?x=1` → `/v1/models?x=1`. */

@@ -215,6 +215,24 @@ export function defineAdapterConformance<TGateway>(options: AdapterConformanceOp
       expect(running().upstream.requests).toHaveLength(0);
     });
 
+    it('answers invalid JSON on the Anthropic Messages path in Anthropic’s error shape', async () => {
+      const response = await post('/v1/messages', '{"model": "claude-sonnet-4-5", "messages": [', {
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.headers.get('x-request-id')).toBeTruthy();
+      expect(await response.json()).toEqual({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: expect.any(String) },
+      });
+    });
+
+    it('answers a JSON request without a body with 400 missing_body in the OpenAI shape', async () => {
+      await expectOpenAIError(await post('/v1/chat/completions', ''), 400, 'missing_body');
+    });
+
     it('answers a request the gateway cannot validate with 400 in the OpenAI shape', async () => {
       const response = await post('/v1/chat/completions', JSON.stringify({ model, messages: 'not a list' }));
       expect(response.status).toBe(400);
