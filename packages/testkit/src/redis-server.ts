@@ -15,6 +15,11 @@ export interface RedisServerOptions {
   binary?: string;
   /** Extra command-line arguments (`['--cluster-enabled', 'yes']`). */
   args?: readonly string[];
+  /**
+   * A config file, passed first (`redis-server <file> --port …`); Sentinel needs one it can rewrite:
+   * `{ configFile: path, args: ['--sentinel'] }`.
+   */
+  configFile?: string;
   /** How long to wait for the first PONG. Default 10 s. */
   startTimeoutMs?: number;
 }
@@ -120,11 +125,13 @@ async function launch(
   dir: string,
   args: readonly string[],
   startTimeoutMs: number,
+  configFile: string | undefined,
 ): Promise<Running> {
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     binary,
     [
+      ...(configFile === undefined ? [] : [configFile]),
       '--port',
       String(port),
       '--bind',
@@ -188,6 +195,7 @@ export async function startRedisServer({
   binary = process.env.REDIS_SERVER_BIN ?? 'redis-server',
   args = [],
   startTimeoutMs = 10_000,
+  configFile,
 }: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-'));
   let port = 0;
@@ -196,7 +204,7 @@ export async function startRedisServer({
   for (let attempt = 0; running === undefined; attempt++) {
     port = await freeLoopbackPort();
     try {
-      running = await launch(binary, port, dir, args, startTimeoutMs);
+      running = await launch(binary, port, dir, args, startTimeoutMs, configFile);
     } catch (error) {
       if (attempt >= 2 || (error instanceof Error && error.message === notFound)) {
         rmSync(dir, { recursive: true, force: true });
@@ -230,7 +238,7 @@ export async function startRedisServer({
     kill: () => halt('SIGKILL'),
     async restart() {
       await halt('SIGTERM');
-      running = await launch(binary, port, dir, args, startTimeoutMs);
+      running = await launch(binary, port, dir, args, startTimeoutMs, configFile);
     },
     pause() {
       running?.child.kill('SIGSTOP');
