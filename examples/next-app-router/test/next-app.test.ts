@@ -13,7 +13,7 @@ defineAdapterConformance({
   name: 'Next.js 15 App Router (next start, app/api/v1/[...path]/route.ts)',
   createGateway: (setup) => setup,
   async start(_gateway, { upstreamUrl, upstreamApiKey, maxBodyBytes }) {
-    ensureBuilt();
+    await ensureBuilt();
     const app = await startNextApp({
       OPENAI_API_KEY: upstreamApiKey,
       OPENAI_BASE_URL: upstreamUrl,
@@ -28,7 +28,7 @@ describe('the next-app-router example without OPENAI_API_KEY', () => {
   let app: RunningNextApp;
   let client: OpenAI;
   beforeAll(async () => {
-    ensureBuilt();
+    await ensureBuilt();
     app = await startNextApp({ OPENAI_API_KEY: '' });
     client = new OpenAI({ baseURL: `${app.origin}/api/v1`, apiKey: 'unused', maxRetries: 0 });
   }, buildTimeoutMs);

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -43,17 +43,31 @@ function sourceHash(): string {
  * a hash of app/, lib/ and the config files). The workspace packages it uses must have their `dist`
  * (the root `pnpm test` builds them first); any that lacks one is built here.
  */
-export function ensureBuilt(): void {
+export async function ensureBuilt(): Promise<void> {
   const root = join(appDir, '..', '..');
   for (const dependency of workspaceDependencies) {
     if (!existsSync(join(root, dependency, 'dist', 'index.js'))) {
-      execFileSync('pnpm', ['--filter', './' + dependency, 'run', 'build'], { cwd: root, stdio: 'pipe' });
+      await run('pnpm', ['--filter', `./${dependency}`, 'run', 'build'], root);
     }
   }
   const hash = sourceHash();
   if (existsSync(join(appDir, '.next', 'BUILD_ID')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) return;
-  execFileSync(process.execPath, [nextCli, 'build'], { cwd: appDir, env: quietEnv, stdio: 'pipe', timeout: 240_000 });
+  await run(process.execPath, [nextCli, 'build'], appDir);
   writeFileSync(stampFile, hash);
+}
+
+/** Runs a command to completion without blocking the test process; rejects with its output if it fails. */
+function run(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${code}):\n${output}`)),
+    );
+  });
 }
 
 async function freePort(): Promise<number> {
