@@ -14,6 +14,7 @@ export const adminUsage = `Key and spend commands (talk to a running gateway's a
   keys delete <id>
   keys hash <key>        Print the sha256 form of a key, for the config file's \`hash:\`
   spend [--group-by key|team|model|deployment|day|user] [--from D] [--to D] [--format csv]
+  experiments report <name> [--format json]
 
 Options:
   --url <url>            Gateway URL (default: $SWITCHYARD_URL, else http://127.0.0.1:8787)
@@ -79,6 +80,11 @@ export async function runAdminCommand(command: string, argv: readonly string[], 
     return 0;
   };
 
+  if (command === 'experiments') {
+    if (action !== 'report' || !id) return fail(io, 'usage: switchyard experiments report <name>');
+    const format = values.format === 'json' ? '' : '?format=text';
+    return call('GET', `/admin/experiments/${encodeURIComponent(id)}/report${format}`);
+  }
   if (command === 'spend') {
     const query = new URLSearchParams();
     query.set('group_by', values['group-by'] ?? 'key');

@@ -1,14 +1,17 @@
 import { type AuthMiddleware, authFromConfig } from '@switchyard/auth';
+import { cacheFromConfig } from '@switchyard/cache';
 import { type AppendLog, createMemoryLog, type Logger, type Middleware, type Store } from '@switchyard/core';
 import { type CostMiddleware, costFromConfig } from '@switchyard/cost';
+import { experimentsFromConfig } from '@switchyard/experiments';
 import { rateLimitFromConfig } from '@switchyard/rate-limit';
 import type { Router } from '@switchyard/router';
+import type { ProviderV1 } from '@switchyard/spec';
 import { createRedisLog, storeFromConfig } from '@switchyard/store-redis';
 import type { SwitchyardConfig } from './config-schema.js';
 
 export interface Governance {
   store: Store;
-  /** Auth → cost → rate limits, in that order (each is present only when configured). */
+  /** Auth → cost → rate limits → experiments → cache, in that order (each present only when configured). */
   middleware: Middleware[];
   auth?: AuthMiddleware;
   cost?: CostMiddleware;
@@ -24,8 +27,26 @@ export function storeFor(config: SwitchyardConfig, logger?: Logger): Store {
  * Builds the governance middleware (keys, budgets and ledger, rate limits) over one shared store. The
  * ledger lives in Redis when the store does, so every instance's records land in one place.
  */
-export function buildGovernance(config: SwitchyardConfig, store: Store, router: Router, logger?: Logger): Governance {
+export function buildGovernance(
+  config: SwitchyardConfig,
+  store: Store,
+  router: Router,
+  providers: readonly ProviderV1[],
+  logger?: Logger,
+): Governance {
   const middleware: Middleware[] = [];
+  const deploymentsOf = (model: string) => {
+    const deployments = router.deploymentsOf(model);
+    if (deployments.length > 0) return deployments;
+    const slash = model.indexOf('/');
+    return slash === -1 ? [] : [{ providerId: model.slice(0, slash), model: model.slice(slash + 1) }];
+  };
+  // An experiment's alias may be sent to any of its variants' models.
+  const variantModels = new Map<string, string[]>();
+  for (const experiment of Object.values(config.experiments ?? {})) {
+    const models = Object.values(experiment.variants).map((variant) => variant.model ?? experiment.alias);
+    variantModels.set(experiment.alias, [...(variantModels.get(experiment.alias) ?? []), ...models]);
+  }
   const auth = config.auth ? authFromConfig(config.auth, { store }) : undefined;
   if (auth) middleware.push(auth);
   let cost: CostMiddleware | undefined;
@@ -36,10 +57,11 @@ export function buildGovernance(config: SwitchyardConfig, store: Store, router: 
       ledger,
       logger,
       resolveTargets: (model) => {
-        const deployments = router.deploymentsOf(model);
-        if (deployments.length > 0) return deployments;
-        const slash = model.indexOf('/');
-        return slash === -1 ? [] : [{ providerId: model.slice(0, slash), model: model.slice(slash + 1) }];
+        const variants = variantModels.get(model);
+        if (!variants) return deploymentsOf(model);
+        const all = variants.map(deploymentsOf);
+        // A variant that cannot be priced makes the whole alias unpriced (budgets then refuse or allow, as configured).
+        return all.some((list) => list.length === 0) ? [] : all.flat();
       },
       authorizeAdmin: auth?.authorizeAdmin,
       keyBudgets: auth ? async (id) => (await auth.admin.get(id)).budgets : undefined,
@@ -48,6 +70,14 @@ export function buildGovernance(config: SwitchyardConfig, store: Store, router: 
   }
   if (config.rateLimits || auth)
     middleware.push(rateLimitFromConfig(config.rateLimits ?? { failMode: 'open', teams: {}, models: {} }, { store }));
+  // Experiments before the cache, so a variant's model and parameters are part of the cache key.
+  if (config.experiments) {
+    middleware.push(
+      experimentsFromConfig(config.experiments, { store, logger, authorizeAdmin: auth?.authorizeAdmin, providers }),
+    );
+  }
+  if (config.cache)
+    middleware.push(cacheFromConfig(config.cache, { store, logger, authorizeAdmin: auth?.authorizeAdmin, providers }));
   return {
     store,
     middleware,

@@ -47,7 +47,7 @@ function version(): string {
  */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number | RunningServer> {
   const first = argv.find((argument) => argument !== '--');
-  if (first === 'keys' || first === 'spend') {
+  if (first === 'keys' || first === 'spend' || first === 'experiments') {
     try {
       return await runAdminCommand(first, argv.slice(argv.indexOf(first) + 1), io);
     } catch (error) {

@@ -1,5 +1,7 @@
 import { authConfigSchema } from '@switchyard/auth';
+import { configSchema as cacheConfigSchema } from '@switchyard/cache';
 import { costConfigSchema } from '@switchyard/cost';
+import { configSchema as experimentsConfigSchema } from '@switchyard/experiments';
 import { rateLimitConfigSchema } from '@switchyard/rate-limit';
 import { aliasSchema, breakerSchema, retrySchema, timeoutSchema } from '@switchyard/router';
 import { configSchema as storeConfigSchema } from '@switchyard/store-redis';
@@ -70,6 +72,10 @@ export const configSchema = z.strictObject({
   rateLimits: rateLimitConfigSchema.optional(),
   /** Cost accounting, budgets and the spend ledger; present (even `{}`) = on. */
   cost: costConfigSchema.optional(),
+  /** Response caching (exact and semantic), opt-in per model, key or request. */
+  cache: cacheConfigSchema.optional(),
+  /** A/B experiments on aliases. */
+  experiments: experimentsConfigSchema.optional(),
 });
 
 export type SwitchyardConfig = z.infer<typeof configSchema>;

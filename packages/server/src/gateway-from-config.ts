@@ -35,7 +35,7 @@ export function gatewayFromConfig(
     throw error;
   }
   const { providers, router } = parts;
-  const governance = buildGovernance(config, store, router, logger);
+  const governance = buildGovernance(config, store, router, providers, logger);
   const gateway = createGateway({
     providers,
     middleware: [...governance.middleware, ...middleware, router.middleware],

@@ -1,0 +1,104 @@
+/**
+ * The whole pipeline from one config file: keys, cost and ledger, an A/B experiment and the cache,
+ * driven with the official SDK and read back with the CLI.
+ */
+import { createJsonLogger } from '@switchyard/core';
+import { type FakeOpenAI, startFakeOpenAI } from '@switchyard/testkit';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { gatewayFromConfig } from '../src/gateway-from-config.js';
+import { parseConfig } from '../src/load-config.js';
+import { type RunningServer, startServer } from '../src/start-server.js';
+
+const adminKey = 'admin-pipeline-0123456789';
+const key = 'pipeline-key-0123456789abcdef';
+let upstream: FakeOpenAI;
+let server: RunningServer;
+
+beforeAll(async () => {
+  upstream = await startFakeOpenAI();
+  const config = parseConfig(
+    {
+      server: { logLevel: 'silent' },
+      providers: { openai: { apiKey: 'sk-up-0000000000', baseURL: upstream.url } },
+      auth: { adminKey, keys: [{ id: 'app', name: 'app', team: 'web', key }] },
+      cost: {},
+      experiments: {
+        'mini-vs-4o': {
+          alias: 'assistant',
+          unit: 'user',
+          control: 'mini',
+          variants: { mini: { model: 'openai/gpt-4o-mini' }, big: { model: 'openai/gpt-4o', params: { temperature: 0.2 } } },
+        },
+      },
+      cache: { models: ['*'], ttlSeconds: 60 },
+    },
+    {},
+  );
+  server = await startServer({
+    gateway: gatewayFromConfig(config, { env: {}, logger: createJsonLogger({ level: 'silent' }) }),
+    port: 0,
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await upstream.close();
+});
+
+function cli(...args: string[]) {
+  let out = '';
+  return runCli([...args, '--url', server.url, '--admin-key', adminKey], {
+    env: {},
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      out += text;
+    },
+  }).then((code) => ({ code, out }));
+}
+
+describe('a pipeline composed from config', () => {
+  it('assigns users to variants, caches per variant, and records both in the ledger', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const seen = new Map<string, string>();
+    for (const user of ['ana', 'bo', 'cy', 'di', 'ed', 'flo', 'gus', 'hal']) {
+      for (let round = 0; round < 2; round += 1) {
+        const { response } = await client.chat.completions
+          .create({ model: 'assistant', user, messages: [{ role: 'user', content: 'what is a relay?' }] })
+          .withResponse();
+        const variant = /variant=(\w+)/.exec(response.headers.get('x-switchyard-experiment') ?? '')?.[1] ?? '';
+        if (round === 1) expect(variant).toBe(seen.get(user));
+        seen.set(user, variant);
+      }
+    }
+    const variants = new Set(seen.values());
+    expect(variants).toEqual(new Set(['mini', 'big']));
+    // One upstream call per variant: every other request was a cache hit (the `user` field is not in the key).
+    expect(upstream.requests.map((request) => (request.body as { model: string }).model).sort()).toEqual([
+      'gpt-4o',
+      'gpt-4o-mini',
+    ]);
+    const big = upstream.requests.find((request) => (request.body as { model: string }).model === 'gpt-4o');
+    expect((big?.body as { temperature?: number }).temperature).toBe(0.2);
+
+    const ledger = await cli('spend', '--group-by', 'model');
+    expect(ledger.code).toBe(0);
+    const records = (await (
+      await fetch(`${server.url}/admin/ledger`, { headers: { authorization: `Bearer ${adminKey}` } })
+    ).json()) as {
+      data: Array<{ cache?: string; experiment?: string; variant?: string; costNano: number | null }>;
+    };
+    expect(records.data).toHaveLength(16);
+    expect(records.data.filter((record) => record.cache === 'hit')).toHaveLength(14);
+    expect(records.data.every((record) => record.experiment === 'mini-vs-4o')).toBe(true);
+    // Cache hits cost nothing; the two upstream calls are priced.
+    expect(records.data.filter((record) => (record.costNano ?? 0) > 0)).toHaveLength(2);
+
+    const report = await cli('experiments', 'report', 'mini-vs-4o');
+    expect(report.code).toBe(0);
+    expect(report.out).toContain('mini');
+    expect(report.out).toContain('big');
+  });
+});
