@@ -2,6 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+/** The gateway key every arm sends (only the governance cases check it; the others ignore it). */
+export const BENCH_GATEWAY_KEY = 'bench-gateway-key-0123456789abcdef';
+
 let clockTicks;
 /** Kernel clock ticks per second (USER_HZ), used by /proc/<pid>/stat. */
 export function clkTck() {

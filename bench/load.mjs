@@ -6,7 +6,7 @@
 //   node bench/load.mjs '<json>'   with { url, body, connections, warmupSec, durationSec, pids: { name: pid } }
 // Prints one JSON line with the result.
 import autocannon from 'autocannon';
-import { cpuMicros, procStat, procStatDelta, rssMiB } from './lib.mjs';
+import { BENCH_GATEWAY_KEY, cpuMicros, procStat, procStatDelta, rssMiB } from './lib.mjs';
 
 const spec = JSON.parse(process.argv[2] ?? '{}');
 const { url, body, connections = 50, warmupSec = 3, durationSec = 10, pids = {} } = spec;
@@ -17,7 +17,7 @@ function run(duration) {
       {
         url,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_GATEWAY_KEY}` },
         body,
         connections,
         pipelining: 1,

@@ -9,7 +9,7 @@
 // (median(target) − median(baseline) in the same round) and reported as the median over rounds, which
 // cancels slow drifts of the VM. Prints one JSON line.
 import { Client } from 'undici';
-import { median, percentile } from './lib.mjs';
+import { BENCH_GATEWAY_KEY, median, percentile } from './lib.mjs';
 
 const spec = JSON.parse(process.argv[2] ?? '{}');
 const { targets, path = '/v1/chat/completions', body, warmup = 200, rounds = 7, perRound = 50, baseline = 'direct' } = spec;
@@ -26,7 +26,12 @@ const clients = new Map(
 
 async function once(client) {
   const t0 = now();
-  const response = await client.request({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body });
+  const response = await client.request({
+    method: 'POST',
+    path,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_GATEWAY_KEY}` },
+    body,
+  });
   const tHeaders = now();
   let tFirst = null;
   let bytes = 0;

@@ -23,7 +23,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
-import { cpuMicros, procStat, procStatDelta, summarizeChatBody } from './lib.mjs';
+import { BENCH_GATEWAY_KEY, cpuMicros, procStat, procStatDelta, summarizeChatBody } from './lib.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -45,6 +45,21 @@ const CHAT_PATH = '/v1/chat/completions';
 const openaiConfig = ({ upstreamUrl }) =>
   `server: { logLevel: warn }\nproviders:\n  openai: { apiKey: bench-key, baseURL: ${upstreamUrl}/v1 }\n`;
 const messages = [{ role: 'user', content: 'Write one sentence about LLM gateways.' }];
+// Every arm gets the same gateway key (direct and the minimal proxy ignore it); see bench/lib.mjs.
+const BENCH_AUTHORIZATION = `Bearer ${BENCH_GATEWAY_KEY}`;
+
+// Keys, rate limits, cost and budgets, on the in-memory store or on Redis: the governance hot path.
+const governanceConfig = ({ upstreamUrl, redisUrl }) =>
+  `server: { logLevel: warn }
+providers:
+  openai: { apiKey: bench-key, baseURL: ${upstreamUrl}/v1 }
+${redisUrl ? `store: { type: redis, url: "${redisUrl}" }\n` : ''}auth:
+  keys:
+    - { id: bench, name: bench, team: perf, key: ${BENCH_GATEWAY_KEY}, limits: { rpm: 100000000, tpm: 1000000000 }, budgets: [{ window: day, usd: 1000000 }] }
+rateLimits:
+  teams: { perf: { rpm: 100000000 } }
+cost: {}
+`;
 
 // Three deployments (three provider entries, as with three keys) behind one weighted alias, all pointing at
 // the same upstream: what a routing decision costs compared with the single-deployment `openai-json` path.
@@ -83,6 +98,21 @@ export const CASES = [
     description: 'OpenAI chat, non-streaming, through a 3-deployment weighted alias (compare with openai-json)',
     gatewayConfig: weightedConfig,
     body: { model: 'pool', messages },
+    stream: false,
+  },
+  {
+    name: 'governance-memory-json',
+    description: 'openai-json + gateway key, rate limits (key, team), cost, budget and ledger on the in-memory store',
+    gatewayConfig: governanceConfig,
+    body: { model: 'openai/gpt-4o-mini', messages },
+    stream: false,
+  },
+  {
+    name: 'governance-redis-json',
+    description: 'governance-memory-json with the store (limits, budgets, ledger) on a local redis-server',
+    gatewayConfig: governanceConfig,
+    redis: true,
+    body: { model: 'openai/gpt-4o-mini', messages },
     stream: false,
   },
   {
@@ -138,6 +168,22 @@ const TARGETS = [
     },
     pass: (v) => v >= 0.95,
     format: (v) => `${v.toFixed(2)}x`,
+  },
+  {
+    label: 'auth + rate limits + cost on the in-memory store >= 0.6 x minimal proxy',
+    case: 'governance-memory-json',
+    value: (c) => c.summary.gateway?.ratioToFloor,
+    pass: (v) => v >= 0.6,
+    format: (v) => `${v.toFixed(2)}x`,
+    caveat: throughputCaveat,
+  },
+  {
+    label: 'auth + rate limits + cost on Redis >= 0.5 x minimal proxy',
+    case: 'governance-redis-json',
+    value: (c) => c.summary.gateway?.ratioToFloor,
+    pass: (v) => v >= 0.5,
+    format: (v) => `${v.toFixed(2)}x`,
+    caveat: throughputCaveat,
   },
   {
     label: 'added SSE TTFB p50 < 2 ms (c=1, gateway - direct)',
@@ -244,9 +290,9 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 // ---------------------------------------------------------------------------------------------------------
 const children = new Set();
 
-function launch(name, args, { cpu } = {}) {
+function launch(name, args, { cpu, executable = process.execPath } = {}) {
   const pinned = pinning.enabled && cpu !== undefined;
-  const [command, argv] = pinned ? ['taskset', ['-c', String(cpu), process.execPath, ...args]] : [process.execPath, args];
+  const [command, argv] = pinned ? ['taskset', ['-c', String(cpu), executable, ...args]] : [executable, args];
   const child = spawn(command, argv, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   const proc = {
     name,
@@ -391,6 +437,17 @@ async function startUpstream(options = {}) {
   return { proc, url: `http://127.0.0.1:${ready.port}`, info: ready };
 }
 
+/** A throwaway redis-server for cases with shared state; pinned beside the load, as a separate Redis host would be. */
+async function startRedis() {
+  const port = await freePort();
+  const proc = launch('redis', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    cpu: pinning.loadCpu,
+    executable: 'redis-server',
+  });
+  await waitForLine(proc, (line) => line.includes('Ready to accept connections'), 15_000);
+  return { proc, url: `redis://127.0.0.1:${port}` };
+}
+
 async function startMinimalProxy(upstreamUrl) {
   const proc = launch('minproxy', [path.join(benchDir, 'minimal-proxy.mjs'), '--upstream', upstreamUrl], {
     cpu: pinning.targetCpu,
@@ -399,9 +456,9 @@ async function startMinimalProxy(upstreamUrl) {
   return { proc, url: `http://127.0.0.1:${ready.port}` };
 }
 
-async function startGateway(caseDef, upstreamUrl, tmpDir) {
+async function startGateway(caseDef, upstreamUrl, tmpDir, redisUrl) {
   const configFile = path.join(tmpDir, `${caseDef.name}.yaml`);
-  writeFileSync(configFile, caseDef.gatewayConfig({ upstreamUrl }));
+  writeFileSync(configFile, caseDef.gatewayConfig({ upstreamUrl, redisUrl }));
   const port = await freePort();
   const proc = launch('gateway', [gatewayBin, 'serve', '--config', configFile, '--port', String(port)], {
     cpu: pinning.targetCpu,
@@ -443,7 +500,7 @@ async function checkFidelity(caseDef, arms) {
     try {
       const response = await request(`${arm.url}${caseDef.path ?? CHAT_PATH}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: BENCH_AUTHORIZATION },
         body: bodyText,
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
@@ -587,9 +644,10 @@ async function runCase(caseDef, tmpDir) {
   log(`case ${caseDef.name}: starting upstream, minimal proxy and gateway`);
   const upstream = await startUpstream(caseDef.upstream);
   const minproxy = await startMinimalProxy(upstream.url);
+  const redis = caseDef.redis ? await startRedis() : null;
   let gateway = null;
   try {
-    gateway = await startGateway(caseDef, upstream.url, tmpDir);
+    gateway = await startGateway(caseDef, upstream.url, tmpDir, redis?.url);
   } catch (error) {
     result.errors.push({ arm: 'gateway', phase: 'start', message: error.message });
     log(error.message);
@@ -723,7 +781,7 @@ async function runCase(caseDef, tmpDir) {
       );
     }
   } finally {
-    await Promise.all([gateway?.proc, minproxy.proc, upstream.proc].filter(Boolean).map((proc) => stop(proc)));
+    await Promise.all([gateway?.proc, minproxy.proc, upstream.proc, redis?.proc].filter(Boolean).map((proc) => stop(proc)));
   }
   result.summary = summarize(caseDef, result);
   return result;
