@@ -1,17 +1,23 @@
+import { findEmails, findIpv6 } from './anchored-finders.js';
 import { isChineseIdValid } from './cn-id-checksum.js';
+import type { PiiMatch } from './detector.js';
 import { isIbanValid } from './iban.js';
-import { isIpv6 } from './ip-address.js';
+import { isIpv4 } from './ip-address.js';
 import { isLuhnValid } from './luhn.js';
 
 /**
- * One built-in detector as a regex source plus a validator. The sources use only non-capturing groups, so
- * the scanner can join them into one alternation and tell the alternatives apart by group number.
+ * One built-in detector: a regex source (joined with the others into one alternation, so it may use only
+ * non-capturing groups) and/or a finder that starts from a rare anchor character.
  */
 export interface PatternDefinition {
   readonly name: BuiltinDetectorName;
   readonly type: string;
-  readonly source: string;
+  readonly source?: string;
+  /** Rejects a regex candidate the pattern over-matches (checksums, ranges). */
   readonly validate?: (value: string) => boolean;
+  /** Characters at the start of a regex match that are context, not the value (`Bearer `). */
+  readonly skip?: (value: string) => number;
+  readonly find?: (text: string) => PiiMatch[];
 }
 
 export const builtinDetectorNames = ['secret', 'email', 'iban', 'cn_id', 'card', 'phone', 'ip'] as const;
@@ -40,11 +46,19 @@ function isJwtHeader(segment: string): boolean {
   }
 }
 
+const bearerPrefix = /^[Bb]earer[ \t]+/;
+
 function isSecret(value: string): boolean {
   if (value.startsWith('sk-')) return hasDigit.test(value) && hasLetter.test(value.slice(3));
   if (value.startsWith('AKIA') || value.startsWith('ASIA')) return true;
-  if (value.startsWith('eyJ') && value.includes('.')) return isJwtHeader(value.slice(0, value.indexOf('.')));
-  return hasDigit.test(value) && hasLetter.test(value); // a bearer token
+  if (value.startsWith('eyJ')) return isJwtHeader(value.slice(0, value.indexOf('.')));
+  const token = value.replace(bearerPrefix, '');
+  return hasDigit.test(token) && hasLetter.test(token);
+}
+
+/** `Bearer ` stays in the text; only the token is the secret. */
+function bearerLength(value: string): number {
+  return value.charCodeAt(0) === 66 || value.charCodeAt(0) === 98 ? (bearerPrefix.exec(value)?.[0].length ?? 0) : 0;
 }
 
 function isCard(value: string): boolean {
@@ -57,53 +71,53 @@ function isPhone(value: string): boolean {
   return digits >= 8 && digits <= 15;
 }
 
-function isIp(value: string): boolean {
-  return value.includes(':') ? hasDigit.test(value) && isIpv6(value) : true;
-}
-
 const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** After a pattern's first character: the character before it is no word character, `+`, or decimal point. */
+const phoneBoundary = String.raw`(?<!(?:[\w+]|\d\.).)`;
 
-/** In scan order: at one position the first alternative that matches and validates wins. */
+/**
+ * In scan order: at one position the first alternative that matches and validates wins. Each alternative
+ * starts with a character (class) and checks the character before it only after that, which lets the
+ * regex engine skip most positions quickly.
+ */
 export const builtinDefinitions: readonly PatternDefinition[] = [
   {
     name: 'secret',
     type: 'SECRET',
-    source: String.raw`(?<![\w-])(?:sk-[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Za-z])|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)|(?<=\b[Bb]earer[ \t]+)[A-Za-z0-9._~+/-]{16,}=*`,
+    source: String.raw`s(?<![\w-].)k-[A-Za-z0-9_-]{20,}|A(?<![\w-].)[KS]IA[0-9A-Z]{16}(?![0-9A-Za-z])|e(?<![\w-].)yJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*|[Bb](?<![\w-].)earer[ \t]+[A-Za-z0-9._~+/-]{16,}=*`,
     validate: isSecret,
+    skip: bearerLength,
   },
-  {
-    name: 'email',
-    type: 'EMAIL',
-    source: String.raw`(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])`,
-  },
+  { name: 'email', type: 'EMAIL', find: findEmails },
   {
     name: 'iban',
     type: 'IBAN',
-    source: String.raw`(?<!\w)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?!\w)`,
+    source: String.raw`[A-Z](?<!\w.)[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?!\w)`,
     validate: isIbanValid,
   },
   {
     name: 'cn_id',
     type: 'CN_ID',
-    source: String.raw`(?<!\w)[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\w)`,
+    source: String.raw`[1-9](?<!\w.)\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\w)`,
     validate: isChineseIdValid,
   },
   {
     name: 'card',
     type: 'CARD',
-    source: String.raw`(?<![\w+-])(?:[2-6]\d{12,18}|[2-6]\d{3}(?:[ -]\d{4}){2,3}[ -]\d{1,4}|3\d{3}[ -]\d{6}[ -]\d{4,5})(?![\w-])`,
+    source: String.raw`(?:[2-6](?<![\w+-].)(?:\d{12,18}|\d{3}(?:[ -]\d{4}){2,3}[ -]\d{1,4})|3(?<![\w+-].)\d{3}[ -]\d{6}[ -]\d{4,5})(?![\w-])`,
     validate: isCard,
   },
   {
     name: 'phone',
     type: 'PHONE',
-    source: String.raw`(?<![\w+]|\d\.)(?:(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}|\+[1-9]\d{0,3}[ -]?(?:\(\d{1,4}\)[ -]?)?\d(?:[ -]?\d){4,13})(?!\d)`,
+    source: String.raw`(?:\+${phoneBoundary}86[ -]?1|0${phoneBoundary}086[ -]?1|1${phoneBoundary})[3-9]\d(?:[ -]?\d{4}){2}(?!\d)|\+${phoneBoundary}[1-9]\d{0,3}[ -]?(?:\(\d{1,4}\)[ -]?)?\d(?:[ -]?\d){4,13}(?!\d)`,
     validate: isPhone,
   },
   {
     name: 'ip',
     type: 'IP',
-    source: String.raw`(?<![\w.])(?:${octet}\.){3}${octet}(?!\w|\.\d)|(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:]|\.\d)`,
-    validate: isIp,
+    source: String.raw`\d(?<![\w.].)\d{0,2}\.(?:${octet}\.){2}${octet}(?!\w|\.\d)`,
+    validate: isIpv4,
+    find: findIpv6,
   },
 ];

@@ -20,6 +20,13 @@ interface CompiledDefinition {
   readonly rule: PiiRule;
   readonly sticky: RegExp;
   readonly validate: ((value: string) => boolean) | undefined;
+  readonly skip: ((value: string) => number) | undefined;
+}
+
+interface Finder {
+  readonly type: string;
+  readonly rule: PiiRule;
+  readonly find: (text: string) => readonly PiiMatch[] | Promise<readonly PiiMatch[]>;
 }
 
 /**
@@ -30,14 +37,27 @@ export function createScanner(
   definitions: ReadonlyArray<{ definition: PatternDefinition; rule: PiiRule }>,
   custom: ReadonlyArray<{ detector: PiiDetector; rule: PiiRule }>,
 ): Scanner {
-  const compiled: CompiledDefinition[] = definitions.map(({ definition, rule }) => ({
+  const withSource = definitions.filter(({ definition }) => definition.source !== undefined);
+  const compiled: CompiledDefinition[] = withSource.map(({ definition, rule }) => ({
     type: definition.type,
     rule,
-    sticky: new RegExp(definition.source, 'y'),
+    sticky: new RegExp(definition.source as string, 'y'),
     validate: definition.validate,
+    skip: definition.skip,
   }));
   const combined =
-    compiled.length === 0 ? undefined : new RegExp(definitions.map(({ definition }) => `(${definition.source})`).join('|'), 'g');
+    compiled.length === 0 ? undefined : new RegExp(withSource.map(({ definition }) => `(${definition.source})`).join('|'), 'g');
+  const finders: Finder[] = [
+    ...definitions.flatMap(({ definition, rule }) =>
+      definition.find === undefined ? [] : [{ type: definition.type, rule, find: definition.find }],
+    ),
+    ...custom.map(({ detector, rule }) => ({ type: detector.type, rule, find: (text: string) => detector.detect(text) })),
+  ];
+
+  function found(entry: CompiledDefinition, position: number, value: string): Finding {
+    const skipped = entry.skip === undefined ? 0 : entry.skip(value);
+    return { start: position + skipped, end: position + value.length, type: entry.type, rule: entry.rule };
+  }
 
   /** At a position where alternative `failed` matched but did not validate, tries the later alternatives. */
   function retryAt(text: string, position: number, failed: number): Finding | undefined {
@@ -46,9 +66,7 @@ export function createScanner(
       entry.sticky.lastIndex = position;
       const match = entry.sticky.exec(text);
       if (match === null || match[0].length === 0) continue;
-      if (entry.validate === undefined || entry.validate(match[0])) {
-        return { start: position, end: position + match[0].length, type: entry.type, rule: entry.rule };
-      }
+      if (entry.validate === undefined || entry.validate(match[0])) return found(entry, position, match[0]);
     }
     return undefined;
   }
@@ -65,7 +83,7 @@ export function createScanner(
       const entry = compiled[alternative] as CompiledDefinition;
       let finding: Finding | undefined;
       if (entry.validate === undefined || entry.validate(value)) {
-        finding = { start: position, end: position + value.length, type: entry.type, rule: entry.rule };
+        finding = found(entry, position, value);
       } else {
         finding = retryAt(text, position, alternative);
       }
@@ -79,19 +97,26 @@ export function createScanner(
     return findings;
   }
 
-  if (custom.length === 0) return { scan: scanBuiltins };
+  if (finders.length === 0) return { scan: scanBuiltins };
 
   function merge(text: string, builtins: Finding[], results: ReadonlyArray<readonly PiiMatch[]>): Finding[] {
-    const all = builtins;
+    let all = builtins;
+    let added = false;
     results.forEach((matches, index) => {
-      const { detector, rule } = custom[index] as { detector: PiiDetector; rule: PiiRule };
+      const { type: finderType, rule } = finders[index] as Finder;
       for (const match of matches) {
         const start = Math.max(0, Math.floor(match.start));
         const end = Math.min(text.length, Math.floor(match.end));
-        const type = match.type !== undefined && typePattern.test(match.type) ? match.type : detector.type;
-        if (end > start) all.push({ start, end, type, rule });
+        if (end <= start) continue;
+        const type = match.type !== undefined && typePattern.test(match.type) ? match.type : finderType;
+        if (!added) {
+          all = builtins.slice();
+          added = true;
+        }
+        all.push({ start, end, type, rule });
       }
     });
+    if (!added) return builtins;
     all.sort((left, right) => left.start - right.start || right.end - left.end);
     const kept: Finding[] = [];
     let reached = 0;
@@ -106,7 +131,7 @@ export function createScanner(
   return {
     scan(text) {
       const builtins = scanBuiltins(text);
-      const results = custom.map(({ detector }) => detector.detect(text));
+      const results = finders.map((finder) => finder.find(text));
       if (results.some(isPromiseLike)) {
         return Promise.all(results).then((settled) => merge(text, builtins, settled));
       }
