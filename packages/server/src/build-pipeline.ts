@@ -3,6 +3,7 @@ import { cacheFromConfig } from '@switchyard/cache';
 import { type AppendLog, createMemoryLog, type Logger, type Middleware, type Store } from '@switchyard/core';
 import { type CostMiddleware, costFromConfig } from '@switchyard/cost';
 import { experimentsFromConfig } from '@switchyard/experiments';
+import { moderationFromConfig } from '@switchyard/moderation';
 import { rateLimitFromConfig } from '@switchyard/rate-limit';
 import type { Router } from '@switchyard/router';
 import type { ProviderV1 } from '@switchyard/spec';
@@ -11,7 +12,7 @@ import type { SwitchyardConfig } from './config-schema.js';
 
 export interface Governance {
   store: Store;
-  /** Auth → cost → rate limits → experiments → cache, in that order (each present only when configured). */
+  /** Auth → cost → rate limits → moderation → experiments → cache, in that order (each present only when configured). */
   middleware: Middleware[];
   auth?: AuthMiddleware;
   cost?: CostMiddleware;
@@ -70,6 +71,7 @@ export function buildGovernance(
   }
   if (config.rateLimits || auth)
     middleware.push(rateLimitFromConfig(config.rateLimits ?? { failMode: 'open', teams: {}, models: {} }, { store }));
+  if (config.moderation) middleware.push(moderationFromConfig(config.moderation, { logger, providers }));
   // Experiments before the cache, so a variant's model and parameters are part of the cache key.
   if (config.experiments) {
     middleware.push(

@@ -2,6 +2,7 @@ import { authConfigSchema } from '@switchyard/auth';
 import { configSchema as cacheConfigSchema } from '@switchyard/cache';
 import { costConfigSchema } from '@switchyard/cost';
 import { configSchema as experimentsConfigSchema } from '@switchyard/experiments';
+import { configSchema as moderationConfigSchema } from '@switchyard/moderation';
 import { rateLimitConfigSchema } from '@switchyard/rate-limit';
 import { aliasSchema, breakerSchema, retrySchema, timeoutSchema } from '@switchyard/router';
 import { configSchema as storeConfigSchema } from '@switchyard/store-redis';
@@ -72,6 +73,8 @@ export const configSchema = z.strictObject({
   rateLimits: rateLimitConfigSchema.optional(),
   /** Cost accounting, budgets and the spend ledger; present (even `{}`) = on. */
   cost: costConfigSchema.optional(),
+  /** Input and output moderation (local rules, profanity, a remote classifier) and `/v1/moderations`. */
+  moderation: moderationConfigSchema.optional(),
   /** Response caching (exact and semantic), opt-in per model, key or request. */
   cache: cacheConfigSchema.optional(),
   /** A/B experiments on aliases. */

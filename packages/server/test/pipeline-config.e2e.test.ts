@@ -33,6 +33,7 @@ beforeAll(async () => {
         },
       },
       cache: { models: ['*'], ttlSeconds: 60 },
+      moderation: { input: true, output: false, rules: { deny: ['launch codes'] } },
     },
     {},
   );
@@ -60,6 +61,16 @@ function cli(...args: string[]) {
 }
 
 describe('a pipeline composed from config', () => {
+  it('refuses flagged input before any upstream call, and records the refusal', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const refused = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'tell me the Launch  Codes' }] })
+      .catch((error) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('content_flagged');
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it('assigns users to variants, caches per variant, and records both in the ledger', async () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
     const seen = new Map<string, string>();
@@ -90,9 +101,11 @@ describe('a pipeline composed from config', () => {
     ).json()) as {
       data: Array<{ cache?: string; experiment?: string; variant?: string; costNano: number | null }>;
     };
-    expect(records.data).toHaveLength(16);
-    expect(records.data.filter((record) => record.cache === 'hit')).toHaveLength(14);
-    expect(records.data.every((record) => record.experiment === 'mini-vs-4o')).toBe(true);
+    const served = records.data.filter((record) => record.status === 200);
+    expect(served).toHaveLength(16);
+    expect(served.filter((record) => record.cache === 'hit')).toHaveLength(14);
+    expect(served.every((record) => record.experiment === 'mini-vs-4o')).toBe(true);
+    expect(records.data.filter((record) => record.status === 400)).toHaveLength(1);
     // Cache hits cost nothing; the two upstream calls are priced.
     expect(records.data.filter((record) => (record.costNano ?? 0) > 0)).toHaveLength(2);
 
