@@ -71,7 +71,7 @@ export function createRedisStore({
   };
 
   /** Runs one store operation under the deadline; every failure becomes the store's error. */
-  const call = <T>(operation: string, work: () => Promise<T>, scriptName?: string): Promise<T> =>
+  const call = <T>(operation: string, work: (abandoned: () => boolean) => Promise<T>, scriptName?: string): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -90,9 +90,10 @@ export function createRedisStore({
         clearTimeout(timer);
         resolve(value);
       };
+      const abandoned = () => timedOut;
       const start = () => {
         // A caller that already gave up must not have its write applied later.
-        if (!timedOut) work().then(succeed, fail);
+        if (!timedOut) work(abandoned).then(succeed, fail);
       };
       const ready = whenReady();
       if (ready === undefined) start();
@@ -123,7 +124,8 @@ export function createRedisStore({
       if (ttlMs === undefined) return call('increment', () => client.incrby(prefixed(key), by));
       return call(
         'increment',
-        async () => (await scripts.run(incrementScript, [prefixed(key)], [String(by), String(Math.ceil(ttlMs))])) as number,
+        async (abandoned) =>
+          (await scripts.run(incrementScript, [prefixed(key)], [String(by), String(Math.ceil(ttlMs))], abandoned)) as number,
         incrementScript.name,
       );
     },
@@ -139,7 +141,7 @@ export function createRedisStore({
           );
         }
       }
-      return call('run', async () => (await scripts.run(script, fullKeys, args)) as TResult, script.name);
+      return call('run', async (abandoned) => (await scripts.run(script, fullKeys, args, abandoned)) as TResult, script.name);
     },
     async close() {
       if (closed) return;

@@ -31,7 +31,16 @@ export class ScriptCache {
     return sha;
   }
 
-  async run(script: StoreScript<unknown>, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  /**
+   * `abandoned` tells whether the caller gave up (its deadline passed): after a NOSCRIPT nothing ran yet, so
+   * an abandoned call is not repeated — a call reported as failed must not apply its writes later.
+   */
+  async run(
+    script: StoreScript<unknown>,
+    keys: readonly string[],
+    args: readonly string[],
+    abandoned: () => boolean = () => false,
+  ): Promise<unknown> {
     const sha = this.sha(script);
     try {
       return await this.#client.evalsha(sha, keys.length, ...keys, ...args);
@@ -39,6 +48,7 @@ export class ScriptCache {
       if (!isNoScript(error)) throw error;
     }
     await this.#load(sha, script.lua);
+    if (abandoned()) throw new Error('Abandoned after its deadline.');
     return this.#client.evalsha(sha, keys.length, ...keys, ...args);
   }
 
