@@ -60,6 +60,23 @@ describe('restoreStream', () => {
     expect(output.map((entry) => entry.choices[0]?.delta.content)).toEqual(['Mail ', 'jane@example.com now', undefined]);
   });
 
+  it('behaves as the README table shows', async () => {
+    const readme = new Restorer(
+      new Map([
+        ['<EMAIL_1>', 'jane.doe@example.com'],
+        ['<PHONE_1>', '+44 20 7946 0958'],
+      ]),
+    );
+    const pieces = ['I will mail <EMA', 'IL_1', '> and call <', 'PHONE_1>. A < b'];
+    const output = await collect(restoreStream(from(pieces.map((content) => chunk({ content }))), readme));
+    expect(output.map((entry) => entry.choices[0]?.delta.content)).toEqual([
+      'I will mail ',
+      '',
+      'jane.doe@example.com and call ',
+      '+44 20 7946 0958. A < b',
+    ]);
+  });
+
   it('passes chunks without a "<" through as the same objects, text untouched', async () => {
     const parts = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'plain text' }), chunk({}, 'stop')];
     const seen: StreamPart[] = [];
