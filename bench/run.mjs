@@ -116,6 +116,29 @@ export const CASES = [
     stream: false,
   },
   {
+    name: 'express-json',
+    description: 'openai-json with the gateway mounted in an Express 5 app (compare with openai-json)',
+    gatewayConfig: openaiConfig,
+    host: 'express',
+    body: { model: 'openai/gpt-4o-mini', messages },
+    stream: false,
+  },
+  {
+    name: 'fastify-json',
+    description: 'openai-json with the gateway registered as a Fastify 5 plugin (compare with openai-json)',
+    gatewayConfig: openaiConfig,
+    host: 'fastify',
+    body: { model: 'openai/gpt-4o-mini', messages },
+    stream: false,
+  },
+  {
+    name: 'cache-hit-json',
+    description: 'openai-json with the exact cache on: after the first request every answer is a cache hit (no upstream call)',
+    gatewayConfig: ({ upstreamUrl }) => `${openaiConfig({ upstreamUrl })}cache: { models: ["*"], ttlSeconds: 3600 }\n`,
+    body: { model: 'openai/gpt-4o-mini', messages },
+    stream: false,
+  },
+  {
     name: 'openai-sse-paced',
     description: 'OpenAI chat, stream:true, paced upstream (20 ms to first byte, 10 ms per frame); c=1 only',
     upstream: { ttftMs: 20, chunkDelayMs: 10 },
@@ -182,6 +205,24 @@ const TARGETS = [
     case: 'governance-redis-json',
     value: (c) => c.summary.gateway?.ratioToFloor,
     pass: (v) => v >= 0.5,
+    format: (v) => `${v.toFixed(2)}x`,
+    caveat: throughputCaveat,
+  },
+  ...['express-json', 'fastify-json'].map((name) => ({
+    label: `${name.split('-')[0]} adapter adds <= 10% over the standalone server (req/s vs openai-json, gateway arms)`,
+    case: name,
+    value: (c, results) => {
+      const standalone = results.find((r) => r.name === 'openai-json')?.summary.gateway?.rps;
+      return standalone ? c.summary.gateway?.rps / standalone : null;
+    },
+    pass: (v) => v >= 0.9,
+    format: (v) => `${v.toFixed(2)}x`,
+  })),
+  {
+    label: 'cache hit path >= 1.5 x minimal proxy',
+    case: 'cache-hit-json',
+    value: (c) => c.summary.gateway?.ratioToFloor,
+    pass: (v) => v >= 1.5,
     format: (v) => `${v.toFixed(2)}x`,
     caveat: throughputCaveat,
   },
@@ -460,9 +501,10 @@ async function startGateway(caseDef, upstreamUrl, tmpDir, redisUrl) {
   const configFile = path.join(tmpDir, `${caseDef.name}.yaml`);
   writeFileSync(configFile, caseDef.gatewayConfig({ upstreamUrl, redisUrl }));
   const port = await freePort();
-  const proc = launch('gateway', [gatewayBin, 'serve', '--config', configFile, '--port', String(port)], {
-    cpu: pinning.targetCpu,
-  });
+  const args = caseDef.host
+    ? [path.join(benchDir, 'hosts.mjs'), '--host', caseDef.host, '--config', configFile, '--port', String(port)]
+    : [gatewayBin, 'serve', '--config', configFile, '--port', String(port)];
+  const proc = launch('gateway', args, { cpu: pinning.targetCpu });
   const url = `http://127.0.0.1:${port}`;
   // Ready when it logs `switchyard listening on ...` (only at logLevel info or lower) or answers /healthz.
   const abort = new AbortController();

@@ -4,6 +4,7 @@ import { type AppendLog, createMemoryLog, type Logger, type Middleware, type Sto
 import { type CostMiddleware, costFromConfig } from '@switchyard/cost';
 import { experimentsFromConfig } from '@switchyard/experiments';
 import { moderationFromConfig } from '@switchyard/moderation';
+import { type PiiDetector, piiFromConfig } from '@switchyard/pii';
 import { rateLimitFromConfig } from '@switchyard/rate-limit';
 import type { Router } from '@switchyard/router';
 import type { ProviderV1 } from '@switchyard/spec';
@@ -12,7 +13,7 @@ import type { SwitchyardConfig } from './config-schema.js';
 
 export interface Governance {
   store: Store;
-  /** Auth → cost → rate limits → moderation → experiments → cache, in that order (each present only when configured). */
+  /** Auth → cost → rate limits → PII → moderation → experiments → cache, in that order (each present only when configured). */
   middleware: Middleware[];
   auth?: AuthMiddleware;
   cost?: CostMiddleware;
@@ -34,6 +35,7 @@ export function buildGovernance(
   router: Router,
   providers: readonly ProviderV1[],
   logger?: Logger,
+  piiModules: Readonly<Record<string, PiiDetector>> = {},
 ): Governance {
   const middleware: Middleware[] = [];
   const deploymentsOf = (model: string) => {
@@ -71,6 +73,8 @@ export function buildGovernance(
   }
   if (config.rateLimits || auth)
     middleware.push(rateLimitFromConfig(config.rateLimits ?? { failMode: 'open', teams: {}, models: {} }, { store }));
+  // PII first among the content guards: moderation, the cache and upstreams only ever see placeholders.
+  if (config.pii) middleware.push(piiFromConfig(config.pii, { logger, modules: piiModules }));
   if (config.moderation) middleware.push(moderationFromConfig(config.moderation, { logger, providers }));
   // Experiments before the cache, so a variant's model and parameters are part of the cache key.
   if (config.experiments) {

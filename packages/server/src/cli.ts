@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createJsonLogger } from '@switchyard/core';
+import { loadDetectorModules } from '@switchyard/pii';
 import { adminUsage, runAdminCommand } from './admin-cli.js';
 import { buildFromConfig } from './build-from-config.js';
 import { ConfigError } from './config-error.js';
@@ -115,7 +116,8 @@ async function serve(values: { config?: string; port?: string; host?: string }, 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${portText}"`);
   const host = values.host ?? config.server.host;
   const logger = createJsonLogger({ level: config.server.logLevel, write: io.stdout });
-  const gateway = gatewayFromConfig(config, { env: io.env, logger, source: file });
+  const piiModules = config.pii ? await loadDetectorModules(config.pii) : {};
+  const gateway = gatewayFromConfig(config, { env: io.env, logger, source: file, piiModules });
   let running: RunningServer;
   try {
     running = await startServer({ gateway, host, port });

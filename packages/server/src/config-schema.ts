@@ -3,6 +3,7 @@ import { configSchema as cacheConfigSchema } from '@switchyard/cache';
 import { costConfigSchema } from '@switchyard/cost';
 import { configSchema as experimentsConfigSchema } from '@switchyard/experiments';
 import { configSchema as moderationConfigSchema } from '@switchyard/moderation';
+import { piiConfigSchema } from '@switchyard/pii';
 import { rateLimitConfigSchema } from '@switchyard/rate-limit';
 import { aliasSchema, breakerSchema, retrySchema, timeoutSchema } from '@switchyard/router';
 import { configSchema as storeConfigSchema } from '@switchyard/store-redis';
@@ -73,6 +74,8 @@ export const configSchema = z.strictObject({
   rateLimits: rateLimitConfigSchema.optional(),
   /** Cost accounting, budgets and the spend ledger; present (even `{}`) = on. */
   cost: costConfigSchema.optional(),
+  /** PII masking (reversible placeholders restored in replies and streams), redaction or blocking. */
+  pii: piiConfigSchema.optional(),
   /** Input and output moderation (local rules, profanity, a remote classifier) and `/v1/moderations`. */
   moderation: moderationConfigSchema.optional(),
   /** Response caching (exact and semantic), opt-in per model, key or request. */

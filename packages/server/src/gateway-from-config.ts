@@ -1,4 +1,5 @@
 import { createGateway, createJsonLogger, type Gateway, type GatewayOptions, type Logger } from '@switchyard/core';
+import type { PiiDetector } from '@switchyard/pii';
 import { buildFromConfig } from './build-from-config.js';
 import { buildGovernance, storeFor } from './build-pipeline.js';
 import type { SwitchyardConfig } from './config-schema.js';
@@ -8,6 +9,8 @@ export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middlewa
   logger?: Logger;
   /** Names the config file in error messages. */
   source?: string;
+  /** PII detectors loaded from npm packages named in `pii.custom[].module` (see `loadDetectorModules`). */
+  piiModules?: Readonly<Record<string, PiiDetector>>;
 }
 
 /**
@@ -24,6 +27,7 @@ export function gatewayFromConfig(
     middleware = [],
     interceptors = [],
     handlers = [],
+    piiModules,
   }: GatewayFromConfigOptions = {},
 ): Gateway {
   const store = storeFor(config, logger);
@@ -35,7 +39,7 @@ export function gatewayFromConfig(
     throw error;
   }
   const { providers, router } = parts;
-  const governance = buildGovernance(config, store, router, providers, logger);
+  const governance = buildGovernance(config, store, router, providers, logger, piiModules);
   const gateway = createGateway({
     providers,
     middleware: [...governance.middleware, ...middleware, router.middleware],

@@ -34,6 +34,7 @@ beforeAll(async () => {
       },
       cache: { models: ['*'], ttlSeconds: 60 },
       moderation: { input: true, output: false, rules: { deny: ['launch codes'] } },
+      pii: { detectors: { email: 'mask' } },
     },
     {},
   );
@@ -61,6 +62,19 @@ function cli(...args: string[]) {
 }
 
 describe('a pipeline composed from config', () => {
+  it('masks PII before the upstream and the cache, and restores it in the reply', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const completion = await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'write to ana.lima@example.com today' }],
+    });
+    expect(completion.choices[0]?.message.content).toBe('echo: write to ana.lima@example.com today');
+    const sent = JSON.stringify(upstream.requests.at(-1)?.body);
+    expect(sent).toContain('<EMAIL_1>');
+    expect(sent).not.toContain('ana.lima@example.com');
+    upstream.reset();
+  });
+
   it('refuses flagged input before any upstream call, and records the refusal', async () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
     const refused = await client.chat.completions
@@ -99,15 +113,15 @@ describe('a pipeline composed from config', () => {
     const records = (await (
       await fetch(`${server.url}/admin/ledger`, { headers: { authorization: `Bearer ${adminKey}` } })
     ).json()) as {
-      data: Array<{ cache?: string; experiment?: string; variant?: string; costNano: number | null }>;
+      data: Array<{ status: number; cache?: string; experiment?: string; variant?: string; costNano: number | null }>;
     };
-    const served = records.data.filter((record) => record.status === 200);
+    const served = records.data.filter((record) => record.status === 200 && record.experiment !== undefined);
     expect(served).toHaveLength(16);
     expect(served.filter((record) => record.cache === 'hit')).toHaveLength(14);
     expect(served.every((record) => record.experiment === 'mini-vs-4o')).toBe(true);
     expect(records.data.filter((record) => record.status === 400)).toHaveLength(1);
     // Cache hits cost nothing; the two upstream calls are priced.
-    expect(records.data.filter((record) => (record.costNano ?? 0) > 0)).toHaveLength(2);
+    expect(served.filter((record) => (record.costNano ?? 0) > 0)).toHaveLength(2);
 
     const report = await cli('experiments', 'report', 'mini-vs-4o');
     expect(report.code).toBe(0);
