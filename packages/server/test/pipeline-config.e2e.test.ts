@@ -106,7 +106,7 @@ describe('a pipeline composed from config', () => {
       'gpt-4o-mini',
     ]);
     const big = upstream.requests.find((request) => (request.body as { model: string }).model === 'gpt-4o');
-    expect((big?.body as { temperature?: number }).temperature).toBe(0.2);
+    expect((big?.body as { temperature?: number } | undefined)?.temperature).toBe(0.2);
 
     const ledger = await cli('spend', '--group-by', 'model');
     expect(ledger.code).toBe(0);

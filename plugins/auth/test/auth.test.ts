@@ -88,11 +88,12 @@ describe('auth with config keys', () => {
 
   it('accepts the key as Bearer, x-api-key or x-goog-api-key and names the caller for later middleware', async () => {
     const { gateway, seen } = setup();
-    for (const headers of [
+    const sent: Array<Record<string, string>> = [
       { authorization: `Bearer ${configKey}` },
       { 'x-api-key': configKey },
       { 'x-goog-api-key': configKey },
-    ]) {
+    ];
+    for (const headers of sent) {
       expect((await chat(gateway, headers)).status).toBe(200);
     }
     expect(seen).toHaveLength(3);

@@ -25,7 +25,9 @@ export function convertAnthropicUsage(usage: AnthropicUsage | null | undefined):
   // Cache writes are billed above the input price, so cost accounting needs them (1-hour writes apart).
   if (cacheCreation > 0 && converted.prompt_tokens_details) {
     converted.prompt_tokens_details.cache_creation_tokens = cacheCreation;
-    const oneHour = count((usage?.cache_creation as { ephemeral_1h_input_tokens?: unknown } | undefined)?.ephemeral_1h_input_tokens);
+    const oneHour = count(
+      (usage?.cache_creation as { ephemeral_1h_input_tokens?: unknown } | undefined)?.ephemeral_1h_input_tokens,
+    );
     if (oneHour > 0) converted.prompt_tokens_details.cache_creation_1h_tokens = oneHour;
   }
   const thinkingTokens = usage?.output_tokens_details?.thinking_tokens;

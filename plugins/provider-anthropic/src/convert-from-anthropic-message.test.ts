@@ -32,7 +32,12 @@ describe('convertFromAnthropicMessage', () => {
           finish_reason: 'stop',
         },
       ],
-      usage: { prompt_tokens: 15, completion_tokens: 5, total_tokens: 20, prompt_tokens_details: { cached_tokens: 4, cache_creation_tokens: 1 } },
+      usage: {
+        prompt_tokens: 15,
+        completion_tokens: 5,
+        total_tokens: 20,
+        prompt_tokens_details: { cached_tokens: 4, cache_creation_tokens: 1 },
+      },
     });
   });
 
