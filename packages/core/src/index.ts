@@ -26,8 +26,24 @@ export { createMemoryLog } from './memory-log.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { composeMiddleware, type Middleware, type Next } from './middleware.js';
 export { type AliasTarget, createModelRegistry, type ModelAlias, type ModelRegistry } from './model-registry.js';
+export {
+  checkPluginCompatibility,
+  coreVersion,
+  definePlugin,
+  isPlugin,
+  PLUGIN_API_VERSION,
+  type PluginContext,
+  type PluginDefinition,
+  PluginError,
+  type PluginParts,
+  parsePluginConfig,
+  pluginConfigJsonSchema,
+  type SwitchyardPlugin,
+  setupPlugins,
+} from './plugin.js';
 export { primeStream } from './prime-stream.js';
 export { requestIdFor } from './request-id.js';
+export { satisfiesRange } from './semver-range.js';
 export type { ServiceHandler, ServiceRequest, ServiceResponse } from './service-handler.js';
 export type { AppendLog, ScriptKeys, SetOptions, Store, StoreScript } from './store.js';
 export { type TapHooks, tapAsyncIterable } from './tap-async-iterable.js';

@@ -20,8 +20,14 @@ export function buildFromConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
   source?: string,
   store?: Store,
+  /** Providers from plugins, served next to the configured ones. */
+  extraProviders: readonly ProviderV1[] = [],
+  /** Providers already built from this config (by `buildProviders`), to avoid building them twice. */
+  prebuilt?: ReturnType<typeof buildProviders>,
 ): ConfiguredParts {
-  const { providers, issues } = buildProviders(config, env);
+  const built = prebuilt ?? buildProviders(config, env);
+  const providers = [...built.providers, ...extraProviders];
+  const issues = built.issues;
   const problems: ConfigIssue[] = [...issues];
   let router: Router | undefined;
   try {

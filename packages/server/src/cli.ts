@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createJsonLogger } from '@switchyard/core';
-import { loadDetectorModules } from '@switchyard/pii';
 import { adminUsage, runAdminCommand } from './admin-cli.js';
 import { buildFromConfig } from './build-from-config.js';
 import { ConfigError } from './config-error.js';
 import type { SwitchyardConfig } from './config-schema.js';
-import { gatewayFromConfig } from './gateway-from-config.js';
+import { loadGatewayFromConfig } from './gateway-from-config.js';
 import { loadConfigFile, parseConfig } from './load-config.js';
+import { type PluginKind, scaffoldPlugin } from './scaffold-plugin.js';
 import { type RunningServer, startServer } from './start-server.js';
 
 const usage = `Usage: switchyard <command> [options]
@@ -15,6 +15,7 @@ const usage = `Usage: switchyard <command> [options]
 Commands:
   serve                  Start the gateway (default command)
   config check <file>    Validate a config file and list its providers and models
+  plugin new <name>      Create a plugin package (--kind middleware|provider, --dir <folder>)
 
 Options for serve:
   --config <file>        YAML or JSON config (default: $SWITCHYARD_CONFIG, else embedded defaults)
@@ -48,6 +49,7 @@ function version(): string {
  */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number | RunningServer> {
   const first = argv.find((argument) => argument !== '--');
+  if (first === 'plugin') return pluginCommand(argv.slice(argv.indexOf(first) + 1), io);
   if (first === 'keys' || first === 'spend' || first === 'experiments') {
     try {
       return await runAdminCommand(first, argv.slice(argv.indexOf(first) + 1), io);
@@ -116,8 +118,7 @@ async function serve(values: { config?: string; port?: string; host?: string }, 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${portText}"`);
   const host = values.host ?? config.server.host;
   const logger = createJsonLogger({ level: config.server.logLevel, write: io.stdout });
-  const piiModules = config.pii ? await loadDetectorModules(config.pii) : {};
-  const gateway = gatewayFromConfig(config, { env: io.env, logger, source: file, piiModules });
+  const gateway = await loadGatewayFromConfig(config, { env: io.env, logger, source: file });
   let running: RunningServer;
   try {
     running = await startServer({ gateway, host, port });
@@ -141,4 +142,35 @@ async function checkConfig(file: string, io: CliIo): Promise<number> {
     `${file} is valid.\n  providers: ${providers.map((provider) => provider.id).join(', ')}\n  models: ${Object.keys(config.models).join(', ') || '(none)'}\n`,
   );
   return 0;
+}
+
+function pluginCommand(argv: readonly string[], io: CliIo): number {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv.filter((argument) => argument !== '--'),
+      allowPositionals: true,
+      options: { kind: { type: 'string' }, dir: { type: 'string' } },
+    });
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n`);
+    return 2;
+  }
+  const [action, name] = parsed.positionals;
+  const kind = (parsed.values.kind ?? 'middleware') as string;
+  if (action !== 'new' || !name || (kind !== 'middleware' && kind !== 'provider')) {
+    io.stderr('usage: switchyard plugin new <package-name> [--kind middleware|provider] [--dir <folder>]\n');
+    return 2;
+  }
+  try {
+    const dir = parsed.values.dir;
+    const created = scaffoldPlugin({ name, kind: kind as PluginKind, ...(typeof dir === 'string' ? { directory: dir } : {}) });
+    io.stdout(
+      `Created ${name} in ${created.directory}:\n${created.files.map((file) => `  ${file}`).join('\n')}\nNext: cd ${created.directory} && npm install && npm test\n`,
+    );
+    return 0;
+  } catch (error) {
+    io.stderr(`switchyard: ${(error as Error).message}\n`);
+    return 1;
+  }
 }

@@ -82,6 +82,18 @@ export const configSchema = z.strictObject({
   cache: cacheConfigSchema.optional(),
   /** A/B experiments on aliases. */
   experiments: experimentsConfigSchema.optional(),
+  /** Plugins from npm (or local modules), in order: `"@acme/switchyard-plugin-x"` or `{ package, config }`. */
+  plugins: z
+    .array(
+      z.union([
+        z
+          .string()
+          .min(1)
+          .transform((name) => ({ package: name, config: undefined as unknown })),
+        z.strictObject({ package: z.string().min(1), config: z.unknown().optional() }),
+      ]),
+    )
+    .default([]),
 });
 
 export type SwitchyardConfig = z.infer<typeof configSchema>;

@@ -1,8 +1,21 @@
-import { createGateway, createJsonLogger, type Gateway, type GatewayOptions, type Logger } from '@switchyard/core';
+import {
+  createGateway,
+  createJsonLogger,
+  type Gateway,
+  type GatewayOptions,
+  type Logger,
+  type PluginParts,
+  type Store,
+  setupPlugins,
+} from '@switchyard/core';
 import type { PiiDetector } from '@switchyard/pii';
+import { loadDetectorModules } from '@switchyard/pii';
+import type { ProviderV1 } from '@switchyard/spec';
 import { buildFromConfig } from './build-from-config.js';
 import { buildGovernance, storeFor } from './build-pipeline.js';
 import type { SwitchyardConfig } from './config-schema.js';
+import { buildProviders } from './create-providers.js';
+import { loadPlugins } from './load-plugins.js';
 
 export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middleware' | 'interceptors' | 'handlers'> {
   env?: Readonly<Record<string, string | undefined>>;
@@ -11,6 +24,12 @@ export interface GatewayFromConfigOptions extends Pick<GatewayOptions, 'middlewa
   source?: string;
   /** PII detectors loaded from npm packages named in `pii.custom[].module` (see `loadDetectorModules`). */
   piiModules?: Readonly<Record<string, PiiDetector>>;
+  /** A store already made for this config (default: the one `store:` describes). */
+  store?: Store;
+  /** What plugins added (see `loadGatewayFromConfig`, which loads the config's `plugins:`). */
+  plugins?: PluginParts & { close?(): Promise<void> };
+  /** Providers already built from this config. */
+  prebuilt?: ReturnType<typeof buildProviders>;
 }
 
 /**
@@ -28,12 +47,14 @@ export function gatewayFromConfig(
     interceptors = [],
     handlers = [],
     piiModules,
+    store = storeFor(config, logger),
+    plugins = {},
+    prebuilt,
   }: GatewayFromConfigOptions = {},
 ): Gateway {
-  const store = storeFor(config, logger);
   let parts: ReturnType<typeof buildFromConfig>;
   try {
-    parts = buildFromConfig(config, env, source, store);
+    parts = buildFromConfig(config, env, source, store, plugins.providers ?? [], prebuilt);
   } catch (error) {
     void store.close();
     throw error;
@@ -42,9 +63,9 @@ export function gatewayFromConfig(
   const governance = buildGovernance(config, store, router, providers, logger, piiModules);
   const gateway = createGateway({
     providers,
-    middleware: [...governance.middleware, ...middleware, router.middleware],
-    interceptors: [router.interceptor, ...interceptors],
-    handlers,
+    middleware: [...governance.middleware, ...(plugins.middleware ?? []), ...middleware, router.middleware],
+    interceptors: [router.interceptor, ...(plugins.interceptors ?? []), ...interceptors],
+    handlers: [...(plugins.handlers ?? []), ...handlers],
     logger,
     ...(config.server.maxBodyBytes ? { maxBodyBytes: config.server.maxBodyBytes } : {}),
   });
@@ -52,7 +73,32 @@ export function gatewayFromConfig(
     ...gateway,
     async close() {
       await gateway.close();
+      await plugins.close?.();
       await governance.close();
     },
   };
+}
+
+/**
+ * `gatewayFromConfig` plus what needs I/O first: the plugins named under `plugins:` (imported from
+ * `cwd`'s node_modules, checked against this core's version, configured and set up) and PII detector
+ * packages. What `switchyard serve` uses.
+ */
+export async function loadGatewayFromConfig(
+  config: SwitchyardConfig,
+  options: Omit<GatewayFromConfigOptions, 'store' | 'plugins' | 'prebuilt' | 'piiModules'> & { cwd?: string } = {},
+): Promise<Gateway> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createJsonLogger({ level: config.server.logLevel });
+  const piiModules = config.pii ? await loadDetectorModules(config.pii) : {};
+  const store = storeFor(config, logger);
+  const prebuilt = buildProviders(config, env);
+  try {
+    const loaded = await loadPlugins(config.plugins, options.cwd);
+    const plugins = await setupPlugins(loaded, { store, logger, env, providers: prebuilt.providers as readonly ProviderV1[] });
+    return gatewayFromConfig(config, { ...options, env, logger, piiModules, store, plugins, prebuilt });
+  } catch (error) {
+    await Promise.allSettled([store.close(), ...prebuilt.providers.map((provider) => provider.close?.())]);
+    throw error;
+  }
 }

@@ -16,6 +16,7 @@ export {
   planConformanceChecks,
   providerConformanceChecks,
 } from './conformance-checks.js';
+export { definePluginConformance, type PluginConformanceOptions } from './define-plugin-conformance.js';
 export { defaultConformanceApiKey, defineProviderConformance } from './define-provider-conformance.js';
 export { defineStoreConformance } from './define-store-conformance.js';
 export { geminiConformanceScripts } from './gemini-conformance-scripts.js';
