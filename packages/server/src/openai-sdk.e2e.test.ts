@@ -283,7 +283,7 @@ describe('the server under client disconnects and large bodies', () => {
     while (upstream.aborts === 0 && performance.now() - disconnectedAt < 2000)
       await new Promise((resolve) => setTimeout(resolve, 2));
     expect(upstream.aborts).toBe(1);
-    expect(performance.now() - disconnectedAt).toBeLessThan(200);
+    expect(performance.now() - disconnectedAt).toBeLessThan(1000);
   });
 
   it('answers 413 in the OpenAI shape for a body over the limit', async () => {
