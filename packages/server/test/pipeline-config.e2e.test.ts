@@ -110,6 +110,13 @@ describe('a pipeline composed from config', () => {
 
     const ledger = await cli('spend', '--group-by', 'model');
     expect(ledger.code).toBe(0);
+    const byModel = JSON.parse(ledger.out) as {
+      data: Array<{ group: string; requests: number; cacheHits: number; saved: number; cost: number }>;
+    };
+    const assistant = byModel.data.find((row) => row.group === 'assistant');
+    expect(assistant).toMatchObject({ requests: 16, cacheHits: 14 });
+    // Each hit saved what its variant's upstream call cost; 14 hits over two variants saved 14 calls' worth.
+    expect(assistant?.saved).toBeGreaterThan(assistant?.cost ?? 0);
     const records = (await (
       await fetch(`${server.url}/admin/ledger`, { headers: { authorization: `Bearer ${adminKey}` } })
     ).json()) as {

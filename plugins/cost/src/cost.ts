@@ -4,12 +4,13 @@ import {
   createMemoryLog,
   type FinishOutcome,
   type GatewayContext,
+  type GatewayResult,
   type Logger,
   type Middleware,
   type ServiceRequest,
   type Store,
 } from '@switchyard/core';
-import { GatewayError, invalidRequest, isGatewayError } from '@switchyard/spec';
+import { GatewayError, invalidRequest, isGatewayError, readUsage } from '@switchyard/spec';
 import { adminHandlers } from './admin-handlers.js';
 import { type Budget, type BudgetAlert, type Budgets, createBudgets, type Reservation } from './budgets.js';
 import { billedTokens, costOf, NANO_PER_USD, worstCaseNano } from './compute-cost.js';
@@ -219,6 +220,7 @@ export function cost(options: CostOptions = {}): CostMiddleware {
       }
     }
     context.state.cost = { usd: costNano === null ? null : costNano / NANO_PER_USD, nanoUsd: costNano, estimated };
+    const savedNano = result?.source === 'cache' ? savedByCache(result, providerId, upstreamModel) : undefined;
 
     if (reservation && budgets) {
       const settle = costNano !== null && costNano > 0 ? budgets.settle(reservation, costNano) : budgets.release(reservation);
@@ -250,10 +252,20 @@ export function cost(options: CostOptions = {}): CostMiddleware {
       stream: result?.type === 'stream',
       aborted: outcome.aborted || undefined,
       cache: context.state.cache?.status,
+      savedNano,
+      savedUsd: savedNano === undefined ? undefined : savedNano / NANO_PER_USD,
       experiment: context.state.experiment?.name,
       variant: context.state.experiment?.variant,
     };
     writer.write(record);
+  }
+
+  /** What a cached completion would have cost from its upstream: its recorded usage at today's prices. */
+  function savedByCache(result: GatewayResult, providerId: string | undefined, model: string | undefined): number | undefined {
+    if (result.type !== 'completion' || providerId === undefined || model === undefined) return undefined;
+    const usage = readUsage(result.body.value.usage);
+    const entry = usage ? prices.lookup(providerId, model) : undefined;
+    return usage && entry ? costOf(billedTokens(usage), entry.prices).nanoUsd : undefined;
   }
 
   const middleware: CostMiddleware = {

@@ -31,6 +31,9 @@ export interface LedgerRecord {
   stream: boolean;
   aborted?: boolean;
   cache?: string;
+  /** For cache hits: what the upstream would have charged (the cached usage at current prices). */
+  savedNano?: number;
+  savedUsd?: number;
   experiment?: string;
   variant?: string;
 }

@@ -24,6 +24,10 @@ export interface SpendRow {
   cost: number;
   /** Requests without a known price (their cost is not in `cost`). */
   unpriced: number;
+  /** Requests answered from the cache (exact or semantic). */
+  cacheHits: number;
+  /** What the cache hits would have cost upstream. */
+  saved: number;
 }
 
 export function filterRecords(records: readonly LedgerRecord[], filter: LedgerFilter): LedgerRecord[] {
@@ -57,7 +61,7 @@ function groupOf(record: LedgerRecord, by: Grouping): string {
 
 /** Sums spend per group; cost is summed in nano-dollars and converted once (`rate` units per USD). */
 export function spendReport(records: readonly LedgerRecord[], by: Grouping, rate = 1): SpendRow[] {
-  const rows = new Map<string, SpendRow & { nano: number }>();
+  const rows = new Map<string, SpendRow & { nano: number; savedNano: number }>();
   for (const record of records) {
     const group = groupOf(record, by);
     let row = rows.get(group);
@@ -72,6 +76,9 @@ export function spendReport(records: readonly LedgerRecord[], by: Grouping, rate
         cost: 0,
         unpriced: 0,
         nano: 0,
+        cacheHits: 0,
+        saved: 0,
+        savedNano: 0,
       };
       rows.set(group, row);
     }
@@ -80,12 +87,18 @@ export function spendReport(records: readonly LedgerRecord[], by: Grouping, rate
     row.promptTokens += record.promptTokens;
     row.completionTokens += record.completionTokens;
     row.cachedTokens += record.cachedTokens;
+    if (record.cache === 'hit' || record.cache === 'semantic-hit') row.cacheHits += 1;
+    row.savedNano += record.savedNano ?? 0;
     if (record.costNano === null) {
       if (record.promptTokens + record.completionTokens > 0) row.unpriced += 1;
     } else row.nano += record.costNano;
   }
   return [...rows.values()]
-    .map(({ nano, ...row }) => ({ ...row, cost: (nano / NANO_PER_USD) * rate }))
+    .map(({ nano, savedNano, ...row }) => ({
+      ...row,
+      cost: (nano / NANO_PER_USD) * rate,
+      saved: (savedNano / NANO_PER_USD) * rate,
+    }))
     .sort((a, b) => b.cost - a.cost || a.group.localeCompare(b.group));
 }
 
@@ -129,6 +142,7 @@ export const ledgerColumns = [
   'stream',
   'aborted',
   'cache',
+  'savedUsd',
   'experiment',
   'variant',
 ] as const;
