@@ -112,6 +112,24 @@ export function auth(options: AuthOptions = {}): AuthMiddleware {
     return resolved;
   }
 
+  /**
+   * Keys seen recently → their resolved record, so the hot path skips hashing and the store. Entries live
+   * as long as store records are trusted (`cacheTtlMs`); config keys never change at run time.
+   */
+  const seenKeys = new Map<string, { resolved: ResolvedKey; until: number }>();
+  const seenTtlMs = options.cacheTtlMs ?? 5_000;
+
+  async function resolveKey(key: string): Promise<ResolvedKey | undefined> {
+    const seen = seenKeys.get(key);
+    if (seen !== undefined && seen.until > now()) return seen.resolved;
+    const resolved = await lookup(key, hashKey(key));
+    if (resolved !== undefined && seenTtlMs > 0) {
+      if (seenKeys.size >= 10_000) seenKeys.clear();
+      seenKeys.set(key, { resolved, until: resolved.record.source === 'config' ? Number.POSITIVE_INFINITY : now() + seenTtlMs });
+    }
+    return resolved;
+  }
+
   async function authenticate(context: GatewayContext): Promise<void> {
     const key = presentedKey(context.http);
     if (key === undefined) {
@@ -122,7 +140,7 @@ export function auth(options: AuthOptions = {}): AuthMiddleware {
     }
     let resolved: ResolvedKey | undefined;
     try {
-      resolved = await lookup(key, hashKey(key));
+      resolved = await resolveKey(key);
     } catch (error) {
       if (failMode === 'open') {
         context.log.warn('auth store unavailable; request admitted unverified (failMode: open)', {

@@ -180,6 +180,20 @@ describe('keys issued through the admin API', () => {
     });
   });
 
+  it('trusts a key it has seen for cacheTtlMs, so a revocation reaches every instance within that bound', async () => {
+    let now = Date.parse('2026-11-23T12:00:00Z');
+    const { gateway } = setup({ now: () => now, cacheTtlMs: 1000 });
+    const { key, record } = (await (await admin(gateway, 'POST', '/admin/keys', { name: 'cached' })).json()) as {
+      key: string;
+      record: { id: string };
+    };
+    expect((await chat(gateway, { authorization: `Bearer ${key}` })).status).toBe(200);
+    await admin(gateway, 'POST', `/admin/keys/${record.id}/revoke`);
+    expect((await chat(gateway, { authorization: `Bearer ${key}` })).status).toBe(200);
+    now += 1001;
+    expect(await errorOf(await chat(gateway, { authorization: `Bearer ${key}` }))).toMatchObject({ code: 'key_revoked' });
+  });
+
   it('guards the admin API with the admin key and validates bodies', async () => {
     const { gateway } = setup();
     expect(await errorOf(await admin(gateway, 'GET', '/admin/keys', undefined, configKey))).toMatchObject({

@@ -48,9 +48,17 @@ export interface BudgetsOptions {
 /** Budget counters are kept 35 days past their window so reports can read them. */
 const KEEP_MS = 35 * 24 * 3600 * 1000;
 
+let periodDay = -1;
+let periodDayText = '';
+
 export function periodOf(window: Budget['window'], at: number): string {
-  const iso = new Date(at).toISOString();
-  return window === 'day' ? iso.slice(0, 10) : iso.slice(0, 7);
+  // One date format per UTC day, not per request.
+  const day = Math.floor(at / 86_400_000);
+  if (day !== periodDay) {
+    periodDay = day;
+    periodDayText = new Date(day * 86_400_000).toISOString().slice(0, 10);
+  }
+  return window === 'day' ? periodDayText : periodDayText.slice(0, 7);
 }
 
 function keysOf(budget: Budget, period: string): [string, string] {

@@ -40,21 +40,37 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   const estimate =
     options.estimate ?? ((context: GatewayContext) => (context.operation === 'chat' ? estimateTokens(context.request) : 0));
 
-  function bucketsFor(context: GatewayContext): Bucket[] {
+  const bucketsOf = (scope: string, id: string, spec: RateLimitSpec | undefined): Bucket[] => {
     const buckets: Bucket[] = [];
-    const add = (scope: string, id: string, spec: RateLimitSpec | undefined) => {
-      if (spec?.rpm)
-        buckets.push({ key: `ratelimit:{rl}:${scope}:${id}:rpm`, label: `${scope} ${id}`, kind: 'requests', limit: spec.rpm });
-      if (spec?.tpm)
-        buckets.push({ key: `ratelimit:{rl}:${scope}:${id}:tpm`, label: `${scope} ${id}`, kind: 'tokens', limit: spec.tpm });
-    };
-    const principal = context.state.principal;
-    if (principal) {
-      add('key', principal.keyId, principal.limits ?? defaultKeyLimits);
-      if (principal.team) add('team', principal.team, teams[principal.team]);
-    }
-    add('model', context.request.model, models[context.request.model]);
+    if (spec?.rpm)
+      buckets.push({ key: `ratelimit:{rl}:${scope}:${id}:rpm`, label: `${scope} ${id}`, kind: 'requests', limit: spec.rpm });
+    if (spec?.tpm)
+      buckets.push({ key: `ratelimit:{rl}:${scope}:${id}:tpm`, label: `${scope} ${id}`, kind: 'tokens', limit: spec.tpm });
     return buckets;
+  };
+  // Bucket lists are built once per caller and per model, not per request.
+  const callerBuckets = new WeakMap<object, Bucket[]>();
+  const modelBuckets = new Map<string, Bucket[]>();
+
+  function bucketsFor(context: GatewayContext): Bucket[] {
+    const principal = context.state.principal;
+    let own: Bucket[] = [];
+    if (principal) {
+      const cached = callerBuckets.get(principal);
+      if (cached) own = cached;
+      else {
+        own = bucketsOf('key', principal.keyId, principal.limits ?? defaultKeyLimits);
+        if (principal.team) own.push(...bucketsOf('team', principal.team, teams[principal.team]));
+        callerBuckets.set(principal, own);
+      }
+    }
+    const model = context.request.model;
+    let forModel = modelBuckets.get(model);
+    if (forModel === undefined) {
+      forModel = bucketsOf('model', model, models[model]);
+      if (modelBuckets.size < 10_000) modelBuckets.set(model, forModel);
+    }
+    return forModel.length === 0 ? own : own.length === 0 ? forModel : [...own, ...forModel];
   }
 
   return {

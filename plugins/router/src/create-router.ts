@@ -102,7 +102,10 @@ export function createRouter({
     },
   };
 
+  const deploymentsMemo = new Map<string, Array<{ providerId: string; model: string }>>();
   const deploymentsOf = (model: string) => {
+    const known = deploymentsMemo.get(model);
+    if (known) return known;
     const alias = compiled.get(model);
     const found = new Map<string, { providerId: string; model: string }>();
     const walk = (node: CompiledNode | undefined): void => {
@@ -115,7 +118,9 @@ export function createRouter({
       }
     };
     walk(alias?.root);
-    return [...found.values()];
+    const list = [...found.values()];
+    if (alias) deploymentsMemo.set(model, list);
+    return list;
   };
 
   const interceptor: DispatchInterceptor = (next) => async (request) => {
