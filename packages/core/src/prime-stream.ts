@@ -1,4 +1,4 @@
-import type { StreamPart } from '@switchyard/spec';
+import { inheritNativeStream, type StreamPart } from '@switchyard/spec';
 
 /**
  * Waits for the first part of a stream and hands back a stream that replays it. A stream that fails
@@ -24,5 +24,6 @@ export async function primeStream(parts: AsyncIterable<StreamPart>): Promise<Asy
       return iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined });
     },
   };
+  inheritNativeStream(primed, parts);
   return primed;
 }

@@ -4,6 +4,7 @@ import {
   type EmbeddingRequest,
   embeddingRequestSchema,
   invalidRequest,
+  rememberIngressBody,
 } from '@switchyard/spec';
 import type { Dialect } from './dialect.js';
 import { anthropicDialect, decodeAnthropicRequest } from './dialects/anthropic/index.js';
@@ -135,7 +136,12 @@ const anthropicMessages: PipelineRoute = {
   method: 'POST',
   kind: 'pipeline',
   dialect: anthropicDialect,
-  decode: (body) => ({ operation: 'chat', request: decodeAnthropicRequest(body) }),
+  decode(body) {
+    const request = decodeAnthropicRequest(body);
+    // An Anthropic provider sends the client's own body when nothing replaced this request (see native-passthrough).
+    rememberIngressBody(request, 'anthropic', body as Record<string, unknown>);
+    return { operation: 'chat', request };
+  },
 };
 
 /** Gemini's `models/{model}:generateContent` and `:streamGenerateContent` (SSE only: `?alt=sse`). */

@@ -1,3 +1,5 @@
+import { inheritNativeStream } from '@switchyard/spec';
+
 export interface TapHooks<T> {
   /** Runs before each request for the next item (e.g. to arm an idle timer). */
   beforeNext?(): void;
@@ -46,5 +48,7 @@ export function tapAsyncIterable<T>(source: AsyncIterable<T>, hooks: TapHooks<T>
       return { done: true, value: undefined };
     },
   };
+  // A tap changes no value, so a stream of native frames stays native through it.
+  inheritNativeStream(tapped, source);
   return tapped;
 }

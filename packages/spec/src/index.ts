@@ -4,6 +4,7 @@ export * from './embedding-request.js';
 export * from './errors.js';
 export * from './json-payload.js';
 export * from './moderation-request.js';
+export * from './native-passthrough.js';
 export * from './provider.js';
 export * from './stream-part.js';
 export * from './usage.js';

@@ -14,8 +14,13 @@ import {
   type ChatCompletion,
   chunkPart,
   GatewayError,
+  ingressBodyOf,
   isGatewayError,
   JsonPayload,
+  markNativeBody,
+  markNativeFrames,
+  markNativeStream,
+  type NativeStream,
   type ProviderV1,
   type StreamPart,
 } from '@switchyard/spec';
@@ -87,6 +92,15 @@ function validateOptions({
   return apiKey;
 }
 
+/** One SSE frame as Anthropic writes it (multi-line data kept line by line). */
+function frameOf(event: string | undefined, data: string): string {
+  const lines = data
+    .split('\n')
+    .map((line) => `data: ${line}`)
+    .join('\n');
+  return event ? `event: ${event}\n${lines}\n\n` : `${lines}\n\n`;
+}
+
 /**
  * The Anthropic provider: canonical (OpenAI Chat Completions) requests are translated into Anthropic
  * Messages calls and the answers (streamed or not) back into canonical completions and chunks.
@@ -111,8 +125,26 @@ export function createAnthropicProvider({
     'anthropic-version': anthropicVersion,
   };
 
+  /**
+   * The body to send: the client's own Anthropic body (model replaced) when the request came in through
+   * the Anthropic dialect and nothing replaced it since, else the translation of the canonical request.
+   */
+  function messagesBody(call: ChatCall, stream: boolean): { body: unknown; native: boolean } {
+    const original = ingressBodyOf(call.request, 'anthropic');
+    if (original) {
+      const body: Record<string, unknown> = { ...original, model: call.model };
+      if (stream) body.stream = true;
+      else if (body.stream !== undefined) body.stream = false;
+      return { body, native: true };
+    }
+    return {
+      body: convertToAnthropicRequest({ model: call.model, request: call.request, defaultMaxTokens, stream }),
+      native: false,
+    };
+  }
+
   async function postMessages(call: ChatCall, stream: boolean): Promise<UpstreamResponse> {
-    const body = convertToAnthropicRequest({ model: call.model, request: call.request, defaultMaxTokens, stream });
+    const { body } = messagesBody(call, stream);
     const response = await client.request({
       method: 'POST',
       path: '/v1/messages',
@@ -138,15 +170,26 @@ export function createAnthropicProvider({
     return value as AnthropicStreamEvent;
   }
 
-  async function* streamParts(response: UpstreamResponse, call: ChatCall): AsyncGenerator<StreamPart> {
+  async function* streamParts(response: UpstreamResponse, call: ChatCall, native?: NativeStream): AsyncGenerator<StreamPart> {
     const converter = createAnthropicStreamConverter({ created: Math.floor(Date.now() / 1000), model: call.model });
+    // With a native stream, the upstream's frames ride along with the parts they produced.
+    let frames = '';
     try {
       for await (const sse of parseSse(response.body)) {
         const event = parseEvent(sse.data);
         if (sse.event === 'error' || event.type === 'error') throw anthropicStreamError({ providerId: id, data: event, secrets });
-        for (const chunk of converter.push(event)) yield chunkPart(JsonPayload.fromValue(chunk));
+        if (native) frames += frameOf(sse.event, sse.data);
+        for (const chunk of converter.push(event)) {
+          const part = chunkPart(JsonPayload.fromValue(chunk));
+          if (native) {
+            markNativeFrames(part, frames);
+            frames = '';
+          }
+          yield part;
+        }
         if (converter.completed) break;
       }
+      if (native) native.tail = frames;
     } catch (error) {
       throw isGatewayError(error) ? error : transportError(error, id, call.signal);
     }
@@ -182,7 +225,9 @@ export function createAnthropicProvider({
       }
       if (!isAnthropicMessage(message)) throw invalidUpstreamResponse(id, 'the body is not an Anthropic message');
       const completion = convertFromAnthropicMessage({ message, created: Math.floor(Date.now() / 1000) });
-      return { body: JsonPayload.fromValue<ChatCompletion>(completion), upstream: upstreamMeta(response, 'request-id') };
+      const body = JsonPayload.fromValue<ChatCompletion>(completion);
+      if (ingressBodyOf(call.request, 'anthropic')) markNativeBody(body, 'anthropic', text);
+      return { body, upstream: upstreamMeta(response, 'request-id') };
     },
 
     async streamChat(call: ChatCall) {
@@ -193,7 +238,12 @@ export function createAnthropicProvider({
           ? anthropicUpstreamError({ providerId: id, status: 502, headers: {}, bodyText: text, secrets })
           : invalidUpstreamResponse(id, 'a streaming request was not answered with an event stream');
       }
-      return { parts: streamParts(response, call), upstream: upstreamMeta(response, 'request-id') };
+      const native: NativeStream | undefined = ingressBodyOf(call.request, 'anthropic')
+        ? { dialect: 'anthropic', tail: '' }
+        : undefined;
+      const parts = streamParts(response, call, native);
+      if (native) markNativeStream(parts, native);
+      return { parts, upstream: upstreamMeta(response, 'request-id') };
     },
 
     async countTokens(call: ChatCall) {

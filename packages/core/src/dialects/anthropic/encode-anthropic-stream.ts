@@ -1,4 +1,4 @@
-import { type StreamPart, toGatewayError } from '@switchyard/spec';
+import { nativeFramesOf, nativeStreamOf, type StreamPart, toGatewayError } from '@switchyard/spec';
 import type { AnthropicStreamEvent } from './anthropic-wire-types.js';
 import { createAnthropicStreamEncoder } from './create-anthropic-stream-encoder.js';
 import { anthropicErrorBody } from './encode-anthropic-error.js';
@@ -15,6 +15,11 @@ export function formatAnthropicEvent(event: AnthropicStreamEvent): string {
  * ends cleanly after a failure.
  */
 export async function* encodeAnthropicStream(parts: AsyncIterable<StreamPart>): AsyncGenerator<string> {
+  const native = nativeStreamOf(parts, 'anthropic');
+  if (native) {
+    yield* passThroughAnthropicStream(parts, native);
+    return;
+  }
   const encoder = createAnthropicStreamEncoder();
   try {
     for await (const part of parts) {
@@ -26,4 +31,21 @@ export async function* encodeAnthropicStream(parts: AsyncIterable<StreamPart>): 
     throw error;
   }
   yield encoder.finish().map(formatAnthropicEvent).join('');
+}
+
+/**
+ * An Anthropic upstream's own frames, written as they arrived: every part carries the frames that came
+ * with it (pings and block boundaries included) and the stream keeps those after the last part.
+ */
+async function* passThroughAnthropicStream(parts: AsyncIterable<StreamPart>, native: { tail: string }): AsyncGenerator<string> {
+  try {
+    for await (const part of parts) {
+      const frames = nativeFramesOf(part);
+      if (frames) yield frames;
+    }
+  } catch (error) {
+    yield formatAnthropicEvent(anthropicErrorBody(toGatewayError(error)));
+    throw error;
+  }
+  if (native.tail) yield native.tail;
 }
