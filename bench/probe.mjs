@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Sequential (c=1) latency probe with µs precision, interleaved across targets.
 //
-//   node bench/probe.mjs '<json>'  with { targets: [{ name, url }], path, body, stream, warmup, rounds, perRound, baseline }
+//   node bench/probe.mjs '<json>'  with { targets: [{ name, url, path?, body? }], path, body, stream, warmup, rounds, perRound, baseline }
+//   (a target's own path/body win over the shared ones: arms that speak different dialects)
 //
 // For every request it records time to response headers, to the first body byte (≈ TTFT for SSE) and to
 // the end of the body. After `warmup` requests per target, it runs `rounds` rounds; each round visits every
@@ -24,13 +25,13 @@ const clients = new Map(
   ]),
 );
 
-async function once(client) {
+async function once(client, target) {
   const t0 = now();
   const response = await client.request({
     method: 'POST',
-    path,
+    path: target.path ?? path,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_GATEWAY_KEY}` },
-    body,
+    body: target.body ?? body,
   });
   const tHeaders = now();
   let tFirst = null;
@@ -54,7 +55,7 @@ for (let done = 0; done < warmup; done += 10) {
   for (const target of targets) {
     for (let i = 0; i < Math.min(10, warmup - done); i++) {
       try {
-        await once(clients.get(target.name));
+        await once(clients.get(target.name), target);
       } catch {
         errors[target.name]++;
       }
@@ -68,7 +69,7 @@ for (let round = 0; round < rounds; round++) {
     const local = { headers: [], ttfb: [], total: [] };
     for (let i = 0; i < perRound; i++) {
       try {
-        const sample = await once(clients.get(target.name));
+        const sample = await once(clients.get(target.name), target);
         for (const metric of metrics) {
           local[metric].push(sample[metric]);
           samples[target.name][metric].push(sample[metric]);

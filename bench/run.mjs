@@ -116,6 +116,25 @@ export const CASES = [
     stream: false,
   },
   {
+    name: 'translated-anthropic-sse',
+    description: 'OpenAI dialect in, Anthropic upstream (Messages SSE, 25 event frames) out: the translated streaming path',
+    gatewayConfig: ({ upstreamUrl }) =>
+      `server: { logLevel: warn }\nproviders:\n  anthropic: { apiKey: bench-key, baseURL: ${upstreamUrl} }\n`,
+    body: { model: 'anthropic/claude-sonnet-4-5', messages, stream: true },
+    // The floor arms speak Anthropic to the same upstream; the gateway translates both ways.
+    arms: Object.fromEntries(
+      ['direct', 'minproxy'].map((name) => [
+        name,
+        {
+          dialect: 'anthropic',
+          path: '/v1/messages',
+          body: { model: 'claude-sonnet-4-5', max_tokens: 4096, messages, stream: true },
+        },
+      ]),
+    ),
+    stream: true,
+  },
+  {
     name: 'governance-memory-json',
     description: 'openai-json + gateway key, rate limits (key, team), cost, budget and ledger on the in-memory store',
     gatewayConfig: governanceConfig,
@@ -213,6 +232,14 @@ const TARGETS = [
     },
     pass: (v) => v >= 0.95,
     format: (v) => `${v.toFixed(2)}x`,
+  },
+  {
+    label: 'translated SSE (OpenAI in, Anthropic upstream) >= 0.5 x minimal proxy',
+    case: 'translated-anthropic-sse',
+    value: (c) => c.summary.gateway?.ratioToFloor,
+    pass: (v) => v >= 0.5,
+    format: (v) => `${v.toFixed(2)}x`,
+    caveat: throughputCaveat,
   },
   {
     label: 'auth + rate limits + cost on the in-memory store >= 0.6 x minimal proxy',
@@ -571,13 +598,40 @@ async function startGateway(caseDef, upstreamUrl, tmpDir, redisUrl) {
   }
 }
 
+/** Text, finish reason and framing of an Anthropic Messages body (JSON or `event:` SSE), for fidelity checks. */
+function summarizeAnthropicBody(text, stream) {
+  const finish = (reason) => (reason === 'end_turn' ? 'stop' : reason === 'max_tokens' ? 'length' : (reason ?? null));
+  if (!stream) {
+    const message = JSON.parse(text);
+    const content = (message.content ?? []).map((block) => block.text ?? '').join('');
+    return { dialect: 'anthropic', content, finishReason: finish(message.stop_reason), usage: message.usage ?? null };
+  }
+  let content = '';
+  let finishReason = null;
+  const frames = text.split(/\r?\n\r?\n/).filter((frame) => frame.trim() !== '');
+  for (const frame of frames) {
+    const data = frame.split(/\r?\n/).find((line) => line.startsWith('data: '));
+    if (!data) continue;
+    const event = JSON.parse(data.slice('data: '.length));
+    if (event.type === 'content_block_delta' && event.delta?.type === 'text_delta') content += event.delta.text;
+    if (event.type === 'message_delta') finishReason = finish(event.delta?.stop_reason);
+  }
+  return { dialect: 'anthropic', content, finishReason, frames: frames.length, done: true, lastFrameIsDone: true, usage: null };
+}
+
+/** What an arm is sent: the case's path and body, unless the case gives that arm its own (`arms`). */
+function armRequest(caseDef, name) {
+  const own = caseDef.arms?.[name];
+  return { path: own?.path ?? caseDef.path ?? CHAT_PATH, bodyText: JSON.stringify(own?.body ?? caseDef.body) };
+}
+
 /** One request per arm: status, headers and a parsed summary, compared with the direct response. */
 async function checkFidelity(caseDef, arms) {
-  const bodyText = JSON.stringify(caseDef.body);
   const out = {};
   for (const [name, arm] of Object.entries(arms)) {
+    const { path: armPath, bodyText } = armRequest(caseDef, name);
     try {
-      const response = await request(`${arm.url}${caseDef.path ?? CHAT_PATH}`, {
+      const response = await request(`${arm.url}${armPath}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: BENCH_AUTHORIZATION },
         body: bodyText,
@@ -597,7 +651,11 @@ async function checkFidelity(caseDef, arms) {
         continue;
       }
       try {
-        out[name] = { ...entry, ok: true, summary: summarizeChatBody(text, caseDef.stream) };
+        const summary =
+          caseDef.arms?.[name]?.dialect === 'anthropic'
+            ? summarizeAnthropicBody(text, caseDef.stream)
+            : summarizeChatBody(text, caseDef.stream);
+        out[name] = { ...entry, ok: true, summary };
       } catch (error) {
         out[name] = { ...entry, ok: false, error: `unparseable body: ${error.message}`, body: text.slice(0, 2000) };
       }
@@ -614,7 +672,11 @@ async function checkFidelity(caseDef, arms) {
     if (got.content !== direct.content)
       issues.push(`content differs: ${JSON.stringify(got.content)} vs ${JSON.stringify(direct.content)}`);
     if (got.finishReason !== direct.finishReason) issues.push(`finish_reason ${got.finishReason} vs ${direct.finishReason}`);
-    if (caseDef.stream) {
+    const [from, to] = [direct.dialect ?? 'openai', got.dialect ?? 'openai'];
+    if (from !== to) {
+      // A translated path: the text and the finish reason must survive; framing and usage shapes differ by design.
+      notes.push(`upstream ${from}, client ${to}: content and finish reason compared, framing differs by design`);
+    } else if (caseDef.stream) {
       if (!got.done || !got.lastFrameIsDone) issues.push('stream does not end with data: [DONE]');
       if (got.badFrames) issues.push(`${got.badFrames} unparseable frames`);
       if (got.frames !== direct.frames) {
@@ -760,8 +822,10 @@ async function runCase(caseDef, tmpDir) {
       }
     }
     if (!arms.direct) throw new Error('the direct arm failed; the rig itself is broken');
-    const bodyText = JSON.stringify(caseDef.body);
-    const targets = Object.entries(arms).map(([name, arm]) => ({ name, url: arm.url }));
+    const targets = Object.entries(arms).map(([name, arm]) => {
+      const { path: armPath, bodyText } = armRequest(caseDef, name);
+      return { name, url: arm.url, path: armPath, body: bodyText };
+    });
 
     // c=1 latency probe, interleaved rounds across the arms.
     if (caseDef.probe !== false) {
@@ -780,7 +844,7 @@ async function runCase(caseDef, tmpDir) {
           const probe = await runJsonChild(
             'probe',
             'probe.mjs',
-            { targets, path: caseDef.path ?? CHAT_PATH, body: bodyText, stream: caseDef.stream, ...settings },
+            { targets, stream: caseDef.stream, ...settings },
             { cpu: pinning.loadCpu, timeoutMs: requestsPerArm * targets.length * settings.maxRequestMs + 30_000 },
           );
           const wallSec = (Date.now() - t0) / 1000;
@@ -822,7 +886,14 @@ async function runCase(caseDef, tmpDir) {
               const attemptRun = await runJsonChild(
                 'load',
                 'load.mjs',
-                { url: `${arm.url}${caseDef.path ?? CHAT_PATH}`, body: bodyText, connections, warmupSec, durationSec, pids },
+                {
+                  url: `${arm.url}${armRequest(caseDef, name).path}`,
+                  body: armRequest(caseDef, name).bodyText,
+                  connections,
+                  warmupSec,
+                  durationSec,
+                  pids,
+                },
                 { cpu: pinning.loadCpu, timeoutMs: (warmupSec + durationSec) * 1000 + 60_000 },
               );
               attemptRun.attempt = attempt + 1;

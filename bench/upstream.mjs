@@ -4,6 +4,8 @@
 //   POST /v1/chat/completions              -> fixed ~400-byte chat.completion with usage (content-length set)
 //   POST /v1/chat/completions stream:true  -> 24 SSE frames, each its own write:
 //        role chunk + 20 content chunks + finish chunk + usage chunk (choices: []) + `data: [DONE]`
+//   POST /v1/messages (Anthropic)          -> a message, or with stream:true 25 `event:` frames
+//        (message_start, content_block_start, 20 text deltas, content_block_stop, message_delta, message_stop)
 //
 // Knobs (CLI flag, else env, else default):
 //   --port <n>            UPSTREAM_PORT            0 (any free port)
@@ -74,6 +76,51 @@ function sseFrames(chunks) {
   return { head, usage, done: Buffer.from('data: [DONE]\n\n') };
 }
 
+/** Anthropic Messages frames for `POST /v1/messages` with stream:true: one write per event, `event:` lines included. */
+function anthropicFrames(chunks) {
+  const frame = (type, data) => Buffer.from(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const list = [
+    frame('message_start', {
+      message: {
+        id: 'msg_bench0000000000000000',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5-20250929',
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 12, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      },
+    }),
+    frame('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+  ];
+  for (let i = 0; i < chunks; i++) {
+    list.push(frame('content_block_delta', { index: 0, delta: { type: 'text_delta', text: WORDS[i % WORDS.length] } }));
+  }
+  list.push(
+    frame('content_block_stop', { index: 0 }),
+    frame('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: chunks } }),
+    frame('message_stop', {}),
+  );
+  return list;
+}
+
+/** The Anthropic non-streaming message. */
+function anthropicJson() {
+  return Buffer.from(
+    JSON.stringify({
+      id: 'msg_bench0000000000000000',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5-20250929',
+      content: [{ type: 'text', text: 'A fixed benchmark answer from the fake upstream.' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 12, output_tokens: 24, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    }),
+  );
+}
+
 const NOT_FOUND = Buffer.from('{"error":{"message":"not found","type":"invalid_request_error","code":"not_found"}}');
 const STREAM_RE = /"stream"\s*:\s*true/;
 const INCLUDE_USAGE_RE = /"include_usage"\s*:\s*true/;
@@ -93,8 +140,15 @@ export async function startUpstream(options = {}) {
     res.end(json);
   };
 
-  const sendStream = (res, withUsage) => {
-    const list = withUsage ? [...frames.head, frames.usage, frames.done] : [...frames.head, frames.done];
+  const anthropicList = anthropicFrames(chunks);
+  const anthropicBody = anthropicJson();
+
+  const sendStream = (res, withUsage, anthropic = false) => {
+    const list = anthropic
+      ? anthropicList
+      : withUsage
+        ? [...frames.head, frames.usage, frames.done]
+        : [...frames.head, frames.done];
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (chunkDelayMs <= 0) {
       for (let i = 0; i < list.length - 1; i++) res.write(list[i]); // each frame its own write
@@ -114,7 +168,8 @@ export async function startUpstream(options = {}) {
   };
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) {
+    const anthropic = req.url.endsWith('/v1/messages');
+    if (req.method !== 'POST' || !(anthropic || req.url.endsWith('/chat/completions'))) {
       req.resume();
       res.writeHead(404, { 'content-type': 'application/json', 'content-length': NOT_FOUND.length });
       return void res.end(NOT_FOUND);
@@ -124,7 +179,14 @@ export async function startUpstream(options = {}) {
     req.on('end', () => {
       const text = parts.length === 1 ? parts[0].toString('latin1') : Buffer.concat(parts).toString('latin1');
       const stream = STREAM_RE.test(text);
-      const respond = stream ? () => sendStream(res, usage === 'always' || INCLUDE_USAGE_RE.test(text)) : () => sendJson(res);
+      const respond = stream
+        ? () => sendStream(res, usage === 'always' || INCLUDE_USAGE_RE.test(text), anthropic)
+        : anthropic
+          ? () => {
+              res.writeHead(200, { 'content-type': 'application/json', 'content-length': anthropicBody.length });
+              res.end(anthropicBody);
+            }
+          : () => sendJson(res);
       if (ttftMs > 0) {
         const timer = setTimeout(respond, ttftMs);
         res.on('close', () => clearTimeout(timer));
