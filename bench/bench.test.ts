@@ -60,6 +60,19 @@ describe('bench upstream', () => {
     expect(res.text).toContain('"choices":[],"usage"');
   });
 
+  it('speaks Anthropic Messages on /v1/messages: 25 event frames when streaming, a message otherwise', async () => {
+    const messagesBody = (stream: boolean) =>
+      JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], stream });
+    const streamed = await request(`${upstream.url}/v1/messages`, { method: 'POST', body: messagesBody(true) });
+    const text = await streamed.body.text();
+    const frames = text.split('\n\n').filter(Boolean);
+    expect(frames).toHaveLength(25);
+    expect(frames[0]).toMatch(/^event: message_start\ndata: /);
+    expect(frames.at(-1)).toBe('event: message_stop\ndata: {"type":"message_stop"}');
+    const plain = await request(`${upstream.url}/v1/messages`, { method: 'POST', body: messagesBody(false) });
+    expect(JSON.parse(await plain.body.text())).toMatchObject({ type: 'message', stop_reason: 'end_turn' });
+  });
+
   it('answers 404 for other paths', async () => {
     const response = await request(`${upstream.url}/v1/embeddings`, { method: 'POST', body: '{}' });
     expect(response.statusCode).toBe(404);
