@@ -5,7 +5,14 @@ import { type RunningServer, startServer } from '@switchyard/server';
 import { type FakeOpenAI, startFakeOpenAI } from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AttemptCounter, askWithoutHttp, clampTemperature, createPipelineGateway, stampHeader } from '../src/pipeline.js';
+import {
+  type AttemptCounter,
+  askWithoutHttp,
+  clampTemperature,
+  createPipelineGateway,
+  exampleKeys,
+  stampHeader,
+} from '../src/pipeline.js';
 
 type LogEntry = Record<string, unknown> & { msg: string; requestId?: string };
 
@@ -43,7 +50,7 @@ beforeAll(async () => {
     logger: createJsonLogger({ level: 'debug', write: (line) => logEntries.push(JSON.parse(line)) }),
   }));
   server = await startServer({ gateway, port: 0 });
-  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: exampleKeys.app, maxRetries: 0 });
 });
 afterAll(async () => {
   await server?.close(); // also closes the gateway
