@@ -90,7 +90,7 @@ export function createBudgets({ store, thresholds = [0.8], onAlert, now = Date.n
         const spent = Number(result[2] ?? 0) / NANO_PER_USD;
         const reserved = Number(result[3] ?? 0) / NANO_PER_USD;
         throw new GatewayError({
-          message: `Budget exceeded: the ${failing?.window}ly budget of $${failing?.usd} for ${failing?.scope} ${failing?.id} has $${Math.max(0, (failing?.usd ?? 0) - spent - reserved).toFixed(6)} left (spent $${spent.toFixed(6)}, $${reserved.toFixed(6)} held by requests in flight); this request may cost up to $${(amountNano / NANO_PER_USD).toFixed(6)}.`,
+          message: `Budget exceeded: the ${failing?.window === 'day' ? 'daily' : 'monthly'} budget of $${failing?.usd} for ${failing?.scope} ${failing?.id} has $${Math.max(0, (failing?.usd ?? 0) - spent - reserved).toFixed(6)} left (spent $${spent.toFixed(6)}, $${reserved.toFixed(6)} held by requests in flight); this request may cost up to $${(amountNano / NANO_PER_USD).toFixed(6)}.`,
           kind: 'rate_limit',
           status: 429,
           code: 'budget_exceeded',

@@ -71,6 +71,7 @@ describe('reserve / settle / release', () => {
       status: 429,
       code: 'budget_exceeded',
       retryable: false,
+      message: expect.stringContaining('the daily budget of $1 for key k1'),
     });
     await budgets.settle(first, 0.1 * limitNano);
     await expect(budgets.reserve([dayBudget], 0.6 * limitNano)).resolves.toBeDefined();
