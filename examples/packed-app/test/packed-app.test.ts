@@ -122,37 +122,62 @@ describe('the inspection', () => {
   });
 });
 
+/** npm's own timeout for the install; the test's is longer so that npm's error is the one reported. */
+const INSTALL_TIMEOUT_MS = 180_000;
+
+/** Writes the scratch app and installs the tarballs into it with npm (once; later callers share the result). */
+async function installScratchApp(app: string): Promise<void> {
+  await mkdir(app, { recursive: true });
+  const dependencies = Object.fromEntries(packed.map((pkg) => [pkg.name, `file:${pkg.tarball}`]));
+  await writeFile(
+    path.join(app, 'package.json'),
+    `${JSON.stringify({ name: 'switchyard-packed-app-scratch', version: '0.0.0', private: true, type: 'module', dependencies }, null, 2)}\n`,
+  );
+  await copyFile(path.join(import.meta.dirname, '../scratch/smoke.js'), path.join(app, 'smoke.js'));
+  const registry = process.env.npm_config_registry ?? 'https://registry.npmjs.org/';
+  try {
+    // --legacy-peer-deps: the adapters' peers (express, fastify, next with react) are not needed to import
+    // them, and next alone would take most of the time budget. Short retry back-offs make an unreachable
+    // registry fail in seconds rather than minutes.
+    const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--legacy-peer-deps', '--no-package-lock'];
+    args.push('--fetch-retries=2', '--fetch-retry-mintimeout=1000', '--fetch-retry-maxtimeout=5000');
+    await run('npm', args, { cwd: app, env: cleanEnv(), timeout: INSTALL_TIMEOUT_MS, maxBuffer: 32 * 1024 * 1024 });
+  } catch (error) {
+    const {
+      stderr = '',
+      stdout = '',
+      killed,
+      code,
+    } = error as { stderr?: string; stdout?: string; killed?: boolean; code?: unknown };
+    const how = killed ? `did not finish within ${INSTALL_TIMEOUT_MS / 1000} s` : `exited with ${String(code)}`;
+    throw new Error(
+      `npm install of the packed tarballs ${how} in ${app}. Their third-party dependencies come from the npm ` +
+        `registry (${registry}): is it reachable from this machine?\n${tail(stderr || stdout || String(error))}`,
+    );
+  }
+}
+
 describe('a scratch app outside the workspace, installed from the tarballs with npm', () => {
   let app: string;
+  let installing: Promise<void> | undefined;
+  /** Every test below needs the install: it fails (with npm's reason), never skips, when the install failed. */
+  const installed = () => {
+    app ??= path.join(work, 'app');
+    installing ??= installScratchApp(app);
+    return installing;
+  };
 
-  beforeAll(async () => {
-    app = path.join(work, 'app');
-    await mkdir(app, { recursive: true });
-    const dependencies = Object.fromEntries(packed.map((pkg) => [pkg.name, `file:${pkg.tarball}`]));
-    await writeFile(
-      path.join(app, 'package.json'),
-      `${JSON.stringify({ name: 'switchyard-packed-app-scratch', version: '0.0.0', private: true, type: 'module', dependencies }, null, 2)}\n`,
-    );
-    await copyFile(path.join(import.meta.dirname, '../scratch/smoke.js'), path.join(app, 'smoke.js'));
-    try {
-      // --legacy-peer-deps: the adapters' peers (express, fastify, next with react) are not needed to import
-      // them, and next alone would take most of the time budget.
-      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--legacy-peer-deps', '--no-package-lock'], {
-        cwd: app,
-        env: cleanEnv(),
-        timeout: 180_000,
-        maxBuffer: 32 * 1024 * 1024,
-      });
-    } catch (error) {
-      const { stderr = '', stdout = '' } = error as { stderr?: string; stdout?: string };
-      throw new Error(
-        `npm install of the packed tarballs failed in ${app}. Third-party dependencies come from the npm registry ` +
-          `(${process.env.npm_config_registry ?? 'https://registry.npmjs.org/'}): is it reachable?\n${tail(stderr || stdout || String(error))}`,
-      );
-    }
-  }, 240_000);
+  it(
+    'installs every tarball with npm',
+    async () => {
+      await installed();
+      expect(existsSync(path.join(app, 'node_modules', '.bin', 'switchyard'))).toBe(true);
+    },
+    INSTALL_TIMEOUT_MS + 30_000,
+  );
 
   it('uses the tarballs for every @switchyard dependency, not copies from the registry', async () => {
+    await installed();
     for (const pkg of packed) {
       const installed = JSON.parse(await readFile(path.join(app, 'node_modules', pkg.name, 'package.json'), 'utf8')) as {
         version: string;
@@ -166,6 +191,7 @@ describe('a scratch app outside the workspace, installed from the tarballs with 
   });
 
   it('imports every package, starts the gateway from a config with the mock provider and answers chat requests', async () => {
+    await installed();
     const names = packed.map((pkg) => pkg.name);
     const { stdout } = await run('node', ['smoke.js'], {
       cwd: app,
@@ -187,6 +213,7 @@ describe('a scratch app outside the workspace, installed from the tarballs with 
   }, 90_000);
 
   it('runs the switchyard bin with npx', async () => {
+    await installed();
     const server = packed.find((pkg) => pkg.name === '@switchyard/server');
     // npx finds the bin the install linked in node_modules/.bin, so nothing is fetched.
     const { stdout } = await run('npx', ['switchyard', '--version'], { cwd: app, env: cleanEnv(), timeout: 60_000 });
