@@ -135,6 +135,15 @@ async function installScratchApp(app: string): Promise<void> {
   );
   await copyFile(path.join(import.meta.dirname, '../scratch/smoke.js'), path.join(app, 'smoke.js'));
   const registry = process.env.npm_config_registry ?? 'https://registry.npmjs.org/';
+  // Any HTTP answer will do; without one, npm would spend minutes retrying before it gives up.
+  try {
+    await fetch(registry, { method: 'HEAD', signal: AbortSignal.timeout(20_000) });
+  } catch (error) {
+    throw new Error(
+      `the npm registry (${registry}) cannot be reached from this machine (${(error as Error).message}), so npm cannot ` +
+        'install the third-party dependencies of the packed tarballs into the scratch app.',
+    );
+  }
   try {
     // --legacy-peer-deps: the adapters' peers (express, fastify, next with react) are not needed to import
     // them, and next alone would take most of the time budget. Short retry back-offs make an unreachable
