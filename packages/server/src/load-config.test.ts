@@ -53,6 +53,7 @@ describe('loadConfigFile', () => {
       providers: { mock: {} },
       models: { fast: { targets: [{ model: 'mock/echo', params: { temperature: 0 } }] } },
       routing: {},
+      plugins: [],
     });
   });
 
@@ -73,7 +74,7 @@ describe('loadConfigFile', () => {
   it('treats an empty YAML file as the embedded defaults', async () => {
     const file = await writeConfig('empty.yaml', '');
     const config = await loadConfigFile(file, {});
-    expect(config).toEqual({ server: { host: '127.0.0.1', port: 8787, logLevel: 'info' }, models: {}, routing: {} });
+    expect(config).toEqual({ server: { host: '127.0.0.1', port: 8787, logLevel: 'info' }, models: {}, routing: {}, plugins: [] });
   });
 
   it('interpolates ${VAR} and ${VAR:-default} in every string, inside longer strings too', async () => {
