@@ -8,6 +8,9 @@
  * `citations`; `cache_control` on tools and `tool_result` blocks (it is kept on text, image and document
  * blocks and on system text blocks); tool `input_examples`, `defer_loading`, `allowed_callers`,
  * `eager_input_streaming`.
+ *
+ * None of this is lost when the target is an Anthropic provider and no middleware replaced the request:
+ * the client's own body is sent then (decision 0017).
  */
 export const unmappedAnthropicFields: readonly string[] = Object.freeze([
   'cache_control',
