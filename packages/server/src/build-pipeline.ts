@@ -3,6 +3,7 @@ import { cacheFromConfig } from '@switchyard/cache';
 import { type AppendLog, createMemoryLog, type Logger, type Middleware, type Store } from '@switchyard/core';
 import { type CostMiddleware, costFromConfig } from '@switchyard/cost';
 import { experimentsFromConfig } from '@switchyard/experiments';
+import { metricsFromConfig } from '@switchyard/metrics';
 import { moderationFromConfig } from '@switchyard/moderation';
 import { type PiiDetector, piiFromConfig } from '@switchyard/pii';
 import { rateLimitFromConfig } from '@switchyard/rate-limit';
@@ -13,7 +14,7 @@ import type { SwitchyardConfig } from './config-schema.js';
 
 export interface Governance {
   store: Store;
-  /** Auth → cost → rate limits → PII → moderation → experiments → cache, in that order (each present only when configured). */
+  /** Metrics → auth → cost → rate limits → PII → moderation → experiments → cache, in that order (each present only when configured). */
   middleware: Middleware[];
   auth?: AuthMiddleware;
   cost?: CostMiddleware;
@@ -51,6 +52,8 @@ export function buildGovernance(
     variantModels.set(experiment.alias, [...(variantModels.get(experiment.alias) ?? []), ...models]);
   }
   const auth = config.auth ? authFromConfig(config.auth, { store }) : undefined;
+  // Metrics first, so requests refused by auth or limits are counted too.
+  if (config.metrics) middleware.push(metricsFromConfig(config.metrics, { authorizeAdmin: auth?.authorizeAdmin }));
   if (auth) middleware.push(auth);
   let cost: CostMiddleware | undefined;
   if (config.cost) {

@@ -2,6 +2,7 @@ import { authConfigSchema } from '@switchyard/auth';
 import { configSchema as cacheConfigSchema } from '@switchyard/cache';
 import { costConfigSchema } from '@switchyard/cost';
 import { configSchema as experimentsConfigSchema } from '@switchyard/experiments';
+import { metricsConfigSchema } from '@switchyard/metrics';
 import { configSchema as moderationConfigSchema } from '@switchyard/moderation';
 import { piiConfigSchema } from '@switchyard/pii';
 import { rateLimitConfigSchema } from '@switchyard/rate-limit';
@@ -82,6 +83,8 @@ export const configSchema = z.strictObject({
   cache: cacheConfigSchema.optional(),
   /** A/B experiments on aliases. */
   experiments: experimentsConfigSchema.optional(),
+  /** Prometheus metrics at `GET /metrics` (present = on). */
+  metrics: metricsConfigSchema.optional(),
   /** Plugins from npm (or local modules), in order: `"@acme/switchyard-plugin-x"` or `{ package, config }`. */
   plugins: z
     .array(

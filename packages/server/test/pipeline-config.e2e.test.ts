@@ -35,6 +35,7 @@ beforeAll(async () => {
       cache: { models: ['*'], ttlSeconds: 60 },
       moderation: { input: true, output: false, rules: { deny: ['launch codes'] } },
       pii: { detectors: { email: 'mask' } },
+      metrics: {},
     },
     {},
   );
@@ -129,6 +130,10 @@ describe('a pipeline composed from config', () => {
     expect(records.data.filter((record) => record.status === 400)).toHaveLength(1);
     // Cache hits cost nothing; the two upstream calls are priced.
     expect(served.filter((record) => (record.costNano ?? 0) > 0)).toHaveLength(2);
+
+    const scraped = await (await fetch(`${server.url}/metrics`)).text();
+    expect(scraped).toContain('switchyard_cache_requests_total{model="assistant",status="hit"} 14');
+    expect(scraped).toMatch(/switchyard_experiment_requests_total\{experiment="mini-vs-4o",variant="big",status="200"\} \d+/);
 
     const report = await cli('experiments', 'report', 'mini-vs-4o');
     expect(report.code).toBe(0);
