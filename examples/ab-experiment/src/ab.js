@@ -77,7 +77,7 @@ export function simulatedFeedback(answer, index) {
  * @param {string} requestId
  * @param {{ score?: number; thumbs?: 'up' | 'down'; comment?: string }} feedback
  * @param {string} [apiKey] The app's gateway key.
- * @returns {Promise<{ status: number; body: any }>}
+ * @returns {Promise<{ status: number; body: unknown }>}
  */
 export async function sendFeedback(url, requestId, feedback, apiKey = defaultAppKey) {
   const response = await fetch(`${url}/v1/feedback`, {

@@ -74,7 +74,7 @@ describe('feedback and the readout', () => {
     });
     const unknown = await sendFeedback(server.url, 'req_unknown', { thumbs: 'up' });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('unknown_request_id');
+    expect(unknown.body).toMatchObject({ error: { code: 'unknown_request_id' } });
   });
 
   it('reports requests and feedback per variant, concise scoring above baseline', async () => {
