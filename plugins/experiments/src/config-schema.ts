@@ -13,7 +13,7 @@ const headerNameSchema = z
  * - `user`: the request's `user` field (OpenAI's end-user id);
  * - `key`: the gateway key (`state.principal.keyId`, set by an auth middleware before this one);
  * - `session`: the `x-session-id` header; `{ session: <header> }` names another header;
- * - `{ header: <name> }`: any request header; `{ metadata: <field> }`: a field of the request's `metadata` object.
+ * - `{ header: <name> }` reads that request header; `{ metadata: <field> }`: a field of the request's `metadata` object.
  */
 export const unitSchema = z.union([
   z.enum(['user', 'key', 'session']),

@@ -1,5 +1,5 @@
 /**
- * The `Store` contract of `@switchyard/core`, structurally (the testkit does not depend on core): any core
+ * The `Store` contract of `@switchyard/core`, structurally (the testkit does not depend on core), so every core
  * `Store` is assignable to `ConformanceStore`, and every `ConformanceStoreScript` is a core `StoreScript`.
  */
 export interface ConformanceScriptKeys {
