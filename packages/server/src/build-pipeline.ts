@@ -1,7 +1,7 @@
 import { type AuthMiddleware, authFromConfig } from '@switchyard/auth';
 import { cacheFromConfig } from '@switchyard/cache';
 import { type AppendLog, createMemoryLog, type Logger, type Middleware, type Store } from '@switchyard/core';
-import { type CostMiddleware, costFromConfig } from '@switchyard/cost';
+import { type CostMiddleware, costFromConfig, targetOfModelName } from '@switchyard/cost';
 import { experimentsFromConfig } from '@switchyard/experiments';
 import { metricsFromConfig } from '@switchyard/metrics';
 import { moderationFromConfig } from '@switchyard/moderation';
@@ -41,9 +41,7 @@ export function buildGovernance(
   const middleware: Middleware[] = [];
   const deploymentsOf = (model: string) => {
     const deployments = router.deploymentsOf(model);
-    if (deployments.length > 0) return deployments;
-    const slash = model.indexOf('/');
-    return slash === -1 ? [] : [{ providerId: model.slice(0, slash), model: model.slice(slash + 1) }];
+    return deployments.length > 0 ? deployments : targetOfModelName(model);
   };
   // An experiment's alias may be sent to any of its variants' models.
   const variantModels = new Map<string, string[]>();

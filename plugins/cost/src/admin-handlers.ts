@@ -1,6 +1,6 @@
 import type { AppendLog, BudgetSpec, ServiceHandler, ServiceRequest } from '@switchyard/core';
 import { invalidRequest } from '@switchyard/spec';
-import type { Budget, Budgets } from './budgets.js';
+import { type Budgets, selectBudgets } from './budgets.js';
 import type { BudgetOptions } from './cost.js';
 import { type LedgerRecord, readLedger } from './ledger.js';
 import { filterRecords, type LedgerFilter, ledgerColumns, parseGrouping, spendColumns, spendReport, toCsv } from './reports.js';
@@ -67,16 +67,16 @@ export function adminHandlers(deps: AdminDeps): ServiceHandler[] {
     }),
     guarded('/admin/budgets', async (request) => {
       if (!deps.budgets || !deps.budgetOptions) throw invalidRequest('No budgets are configured.', { code: 'budgets_disabled' });
-      const wanted: Budget[] = [];
       const key = request.query.get('key');
-      const team = request.query.get('team');
-      const model = request.query.get('model');
-      if (key && deps.keyBudgets)
-        for (const spec of (await deps.keyBudgets(key)) ?? []) wanted.push({ scope: 'key', id: key, ...spec });
-      if (team) for (const spec of deps.budgetOptions.teams?.[team] ?? []) wanted.push({ scope: 'team', id: team, ...spec });
-      if (model) for (const spec of deps.budgetOptions.models?.[model] ?? []) wanted.push({ scope: 'model', id: model, ...spec });
-      if (!key && !team && !model)
-        for (const spec of deps.budgetOptions.global ?? []) wanted.push({ scope: 'global', id: 'all', ...spec });
+      const team = request.query.get('team') ?? undefined;
+      const model = request.query.get('model') ?? undefined;
+      const keySpecs = key && deps.keyBudgets ? ((await deps.keyBudgets(key)) ?? []) : [];
+      const wanted = selectBudgets(deps.budgetOptions, {
+        key: key ? { id: key, specs: keySpecs } : undefined,
+        team,
+        model,
+        global: !key && !team && !model,
+      });
       return { body: { object: 'list', data: await deps.budgets.status(wanted) } };
     }),
   ];

@@ -1,4 +1,4 @@
-import type { Store } from '@switchyard/core';
+import type { BudgetSpec, Store } from '@switchyard/core';
 import { GatewayError } from '@switchyard/spec';
 import { releaseScript, reserveScript, settleScript } from './budget-scripts.js';
 import { NANO_PER_USD } from './compute-cost.js';
@@ -9,6 +9,31 @@ export interface Budget {
   id: string;
   window: 'day' | 'month';
   usd: number;
+}
+
+/** Which budgets to list: a key's own (with its specs), a team's, a model's, and the global ones. */
+export interface BudgetSelection {
+  key?: { id: string; specs: readonly BudgetSpec[] };
+  team?: string;
+  model?: string;
+  global?: boolean;
+}
+
+/** The configured budgets that a selection names, as `Budget`s. */
+export function selectBudgets(
+  configured: {
+    teams?: Readonly<Record<string, readonly BudgetSpec[]>>;
+    models?: Readonly<Record<string, readonly BudgetSpec[]>>;
+    global?: readonly BudgetSpec[];
+  },
+  { key, team, model, global }: BudgetSelection,
+): Budget[] {
+  const list: Budget[] = [];
+  for (const spec of key?.specs ?? []) list.push({ scope: 'key', id: key?.id ?? '', ...spec });
+  if (team) for (const spec of configured.teams?.[team] ?? []) list.push({ scope: 'team', id: team, ...spec });
+  if (model) for (const spec of configured.models?.[model] ?? []) list.push({ scope: 'model', id: model, ...spec });
+  if (global) for (const spec of configured.global ?? []) list.push({ scope: 'global', id: 'all', ...spec });
+  return list;
 }
 
 export interface BudgetAlert {

@@ -12,7 +12,7 @@ import {
 } from '@switchyard/core';
 import { GatewayError, invalidRequest, isGatewayError, readUsage } from '@switchyard/spec';
 import { adminHandlers } from './admin-handlers.js';
-import { type Budget, type BudgetAlert, type Budgets, createBudgets, type Reservation } from './budgets.js';
+import { type Budget, type BudgetAlert, type Budgets, createBudgets, type Reservation, selectBudgets } from './budgets.js';
 import { billedTokens, costOf, NANO_PER_USD, worstCaseNano } from './compute-cost.js';
 import { createLedgerWriter, type LedgerRecord, type LedgerWriter } from './ledger.js';
 import { createPriceTable, type PriceTable } from './prices/price-table.js';
@@ -86,7 +86,7 @@ export function cost(options: CostOptions = {}): CostMiddleware {
   const prices = options.prices ?? createPriceTable();
   const log = options.ledger === false ? undefined : (options.ledger ?? createMemoryLog());
   const writer: LedgerWriter | undefined = log ? createLedgerWriter({ log, logger }) : undefined;
-  const resolveTargets = options.resolveTargets ?? defaultTargets;
+  const resolveTargets = options.resolveTargets ?? targetOfModelName;
   const failMode = budgetOptions?.failMode ?? 'closed';
   const defaultOutput = budgetOptions?.defaultMaxOutputTokens ?? 4096;
   const unknownPrice = budgetOptions?.unknownPrice ?? 'deny';
@@ -119,15 +119,13 @@ export function cost(options: CostOptions = {}): CostMiddleware {
 
   function applicable(context: GatewayContext): Budget[] {
     if (!budgetOptions) return [];
-    const list: Budget[] = [];
     const principal = context.state.principal;
-    for (const spec of principal?.budgets ?? []) list.push({ scope: 'key', id: principal?.keyId ?? '', ...spec });
-    const team = principal?.team;
-    if (team) for (const spec of budgetOptions.teams?.[team] ?? []) list.push({ scope: 'team', id: team, ...spec });
-    for (const spec of budgetOptions.models?.[context.request.model] ?? [])
-      list.push({ scope: 'model', id: context.request.model, ...spec });
-    for (const spec of budgetOptions.global ?? []) list.push({ scope: 'global', id: 'all', ...spec });
-    return list;
+    return selectBudgets(budgetOptions, {
+      key: principal?.budgets ? { id: principal.keyId, specs: principal.budgets } : undefined,
+      team: principal?.team,
+      model: context.request.model,
+      global: true,
+    });
   }
 
   /** The most this request can cost on any deployment it may be sent to; undefined when one is unpriced. */
@@ -302,7 +300,8 @@ export function cost(options: CostOptions = {}): CostMiddleware {
   return middleware;
 }
 
-function defaultTargets(model: string): Array<{ providerId: string; model: string }> {
+/** The deployment a `provider/model` name points at; none for a bare name (an alias the router resolves). */
+export function targetOfModelName(model: string): Array<{ providerId: string; model: string }> {
   const slash = model.indexOf('/');
   return slash === -1 ? [] : [{ providerId: model.slice(0, slash), model: model.slice(slash + 1) }];
 }

@@ -2,11 +2,13 @@ export { releaseScript, reserveScript, settleScript } from './budget-scripts.js'
 export {
   type Budget,
   type BudgetAlert,
+  type BudgetSelection,
   type BudgetStatus,
   type Budgets,
   createBudgets,
   periodOf,
   type Reservation,
+  selectBudgets,
 } from './budgets.js';
 export {
   type BilledTokens,
@@ -18,7 +20,7 @@ export {
   worstCaseNano,
 } from './compute-cost.js';
 export { type CostConfig, type CostDeps, costConfigSchema, costFromConfig } from './config.js';
-export { type BudgetOptions, type CostMiddleware, type CostOptions, cost } from './cost.js';
+export { type BudgetOptions, type CostMiddleware, type CostOptions, cost, targetOfModelName } from './cost.js';
 export { createLedgerWriter, type LedgerRecord, type LedgerWriter, readLedger } from './ledger.js';
 export {
   bundledSnapshot,

@@ -15,6 +15,32 @@ function labelText(labels: Readonly<Record<string, string>>): string {
   return entries.length === 0 ? '' : `{${entries.map(([key, value]) => `${key}="${escapeLabel(value)}"`).join(',')}}`;
 }
 
+/**
+ * The series for a label set, created on first use; past `maxSeries` distinct sets, new ones all share one
+ * series whose labels are `other`.
+ */
+function seriesFor<T>(
+  all: Map<string, T>,
+  labelNames: readonly string[],
+  maxSeries: number,
+  labels: Readonly<Record<string, string>>,
+  create: (labels: Record<string, string>) => T,
+): T {
+  let key = labelNames.map((name) => labels[name] ?? '').join('\u0000');
+  let series = all.get(key);
+  if (series !== undefined) return series;
+  let source = labels;
+  if (all.size >= maxSeries) {
+    source = Object.fromEntries(labelNames.map((name) => [name, 'other']));
+    key = labelNames.map(() => 'other').join('\u0000');
+    series = all.get(key);
+    if (series !== undefined) return series;
+  }
+  series = create(Object.fromEntries(labelNames.map((name) => [name, source[name] ?? ''])));
+  all.set(key, series);
+  return series;
+}
+
 export class Counter {
   readonly #series = new Map<string, MetricSeries>();
   constructor(
@@ -25,21 +51,7 @@ export class Counter {
   ) {}
 
   inc(labels: Readonly<Record<string, string>>, by = 1): void {
-    let key = this.labelNames.map((name) => labels[name] ?? '').join('\u0000');
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      let bounded = labels;
-      if (this.#series.size >= this.maxSeries) {
-        bounded = Object.fromEntries(this.labelNames.map((name) => [name, 'other']));
-        key = this.labelNames.map(() => 'other').join('\u0000');
-      }
-      series = this.#series.get(key);
-      if (series === undefined) {
-        series = { labels: Object.fromEntries(this.labelNames.map((name) => [name, bounded[name] ?? ''])), value: 0 };
-        this.#series.set(key, series);
-      }
-    }
-    series.value += by;
+    seriesFor(this.#series, this.labelNames, this.maxSeries, labels, (bounded) => ({ labels: bounded, value: 0 })).value += by;
   }
 
   render(): string {
@@ -60,22 +72,12 @@ export class Histogram {
   ) {}
 
   observe(labels: Readonly<Record<string, string>>, value: number): void {
-    let key = this.labelNames.map((name) => labels[name] ?? '').join('\u0000');
-    let bounded: Readonly<Record<string, string>> = labels;
-    if (!this.#series.has(key) && this.#series.size >= this.maxSeries) {
-      bounded = Object.fromEntries(this.labelNames.map((name) => [name, 'other']));
-      key = this.labelNames.map(() => 'other').join('\u0000');
-    }
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = {
-        labels: Object.fromEntries(this.labelNames.map((name) => [name, bounded[name] ?? ''])),
-        buckets: this.bounds.map(() => 0),
-        sum: 0,
-        count: 0,
-      };
-      this.#series.set(key, series);
-    }
+    const series = seriesFor(this.#series, this.labelNames, this.maxSeries, labels, (bounded) => ({
+      labels: bounded,
+      buckets: this.bounds.map(() => 0),
+      sum: 0,
+      count: 0,
+    }));
     for (const [index, bound] of this.bounds.entries())
       if (value <= bound) series.buckets[index] = (series.buckets[index] ?? 0) + 1;
     series.sum += value;

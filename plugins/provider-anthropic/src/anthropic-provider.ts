@@ -129,22 +129,17 @@ export function createAnthropicProvider({
    * The body to send: the client's own Anthropic body (model replaced) when the request came in through
    * the Anthropic dialect and nothing replaced it since, else the translation of the canonical request.
    */
-  function messagesBody(call: ChatCall, stream: boolean): { body: unknown; native: boolean } {
+  function messagesBody(call: ChatCall, stream: boolean): unknown {
     const original = ingressBodyOf(call.request, 'anthropic');
-    if (original) {
-      const body: Record<string, unknown> = { ...original, model: call.model };
-      if (stream) body.stream = true;
-      else if (body.stream !== undefined) body.stream = false;
-      return { body, native: true };
-    }
-    return {
-      body: convertToAnthropicRequest({ model: call.model, request: call.request, defaultMaxTokens, stream }),
-      native: false,
-    };
+    if (!original) return convertToAnthropicRequest({ model: call.model, request: call.request, defaultMaxTokens, stream });
+    const body: Record<string, unknown> = { ...original, model: call.model };
+    if (stream) body.stream = true;
+    else if (body.stream !== undefined) body.stream = false;
+    return body;
   }
 
   async function postMessages(call: ChatCall, stream: boolean): Promise<UpstreamResponse> {
-    const { body } = messagesBody(call, stream);
+    const body = messagesBody(call, stream);
     const response = await client.request({
       method: 'POST',
       path: '/v1/messages',
